@@ -1,0 +1,96 @@
+"""Ingest benchmark: reading + validating + scoring a large survey vs pandas just reading it.
+
+Generates a 100,000-respondent survey for the model with the most items, then times, as whole
+processes in the same run:
+  baseline: python -c "pandas.read_csv(path, engine='pyarrow')"
+  ours:     python -m cxmaturity score path --model M --group-by department --json
+and prints the ratio (goal <= 1.5) and our peak memory against the file size (goal <= 5x).
+
+Usage: python bench/ingest.py [--respondents N] [--repeats K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cxmaturity.models import load_models  # noqa: E402
+
+
+def make_survey(path: Path, respondents: int, seed: int = 1) -> str:
+    models = load_models()
+    model = max(models.values(), key=lambda m: m.item_count)
+    rng = np.random.default_rng(seed)
+    lo, hi = model.scale.min, model.scale.max
+    answers = rng.integers(lo, hi + 1, size=(respondents, model.item_count))
+    departments = np.array([f"Department {i:02d}" for i in range(20)])
+    frame = pd.DataFrame(answers, columns=model.item_ids)
+    frame.insert(0, "submitted_at", "2026-05-15 10:00:00")
+    frame.insert(0, "role", rng.choice(["Manager", "Agent", "Director"], size=respondents))
+    frame.insert(0, "department", rng.choice(departments, size=respondents))
+    frame.insert(0, "respondent_id", [f"R{i:06d}" for i in range(respondents)])
+    frame.to_csv(path, index=False)
+    return model.id
+
+
+def run(cmd: list[str]) -> tuple[float, int]:
+    """Wall time in seconds and peak resident memory in bytes of one whole process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"command failed: {' '.join(cmd)}\n{proc.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss * 1024  # ru_maxrss is in KiB on Linux
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--respondents", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "survey.csv"
+        model_id = make_survey(path, args.respondents)
+        size = path.stat().st_size
+        baseline_cmd = [sys.executable, "-c", f"import pandas; pandas.read_csv({str(path)!r}, engine='pyarrow')"]
+        ours_cmd = [sys.executable, "-m", "cxmaturity", "score", str(path), "--model", model_id,
+                    "--group-by", "department", "--json"]
+        # the interpreter with our imports and no data: what "memory used by the data" is measured against
+        imports_cmd = [sys.executable, "-c", "import cxmaturity.cli, cxmaturity.survey, cxmaturity.scoring, scipy.stats"]
+        run(baseline_cmd)  # warm the page cache and imports once
+        _, import_peak = run(imports_cmd)
+        base_times, our_times, our_peaks = [], [], []
+        for _ in range(args.repeats):
+            t, _ = run(baseline_cmd)
+            base_times.append(t)
+            t, peak = run(ours_cmd)
+            our_times.append(t)
+            our_peaks.append(peak)
+
+    base, ours = statistics.median(base_times), statistics.median(our_times)
+    peak = max(our_peaks)
+    print(f"survey: {args.respondents:,} respondents, model {model_id}, file {size / 1e6:.1f} MB")
+    print(f"pandas.read_csv (pyarrow), whole process: {base:.2f} s (median of {args.repeats})")
+    print(f"cxmaturity score --group-by department:  {ours:.2f} s (median of {args.repeats})")
+    print(f"ratio ours / baseline: {ours / base:.2f}  (goal <= 1.5)")
+    data_peak = peak - import_peak
+    print(f"peak memory: {peak / 1e6:.0f} MB in all; {import_peak / 1e6:.0f} MB is the interpreter and libraries")
+    print(f"memory for the data: {data_peak / 1e6:.0f} MB = {data_peak / size:.1f}x the file size  (goal <= 5x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from cxmaturity.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,36 @@
+"""Errors the domain reports to people: each problem names where it is and what is wrong."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in an input file, in words a CX lead understands.
+
+    ``row`` is the 1-based line number as a spreadsheet shows it (header = row 1), or None
+    when the problem concerns the whole file or a whole column; ``column`` is the header as
+    written in the file (or a competency name), or None.
+    """
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class SurveyValidationError(ValueError):
+    """The survey file cannot be scored; ``problems`` lists every problem found at once."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
