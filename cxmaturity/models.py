@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import math
 import os
-from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 DATA_DIR = Path(os.environ.get("CXMATURITY_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
 MODELS_DIR = DATA_DIR / "models"
@@ -96,8 +103,6 @@ class Competency(_Strict):
 class MaturityModel(_Strict):
     """One framework: its scale, levels (with bands) and competencies (with items)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
-
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str
     version: int = 1
@@ -114,37 +119,52 @@ class MaturityModel(_Strict):
     notes: str | None = None
 
     @model_validator(mode="after")
-    def _check_consistency(self) -> MaturityModel:
+    def _check_consistency(self, info: ValidationInfo) -> MaturityModel:
+        # parse_model defers these checks so it can report each one under its own key
+        if info.context and info.context.get("defer_consistency"):
+            return self
+        problems = self.consistency_problems()
+        if problems:
+            raise ValueError("; ".join(f"{key}: {msg}" for key, msg in problems))
+        return self
+
+    def consistency_problems(self) -> list[tuple[str, str]]:
+        """Cross-field rules, each as (key, message): numbering, points, bands, unique ids."""
+        problems: list[tuple[str, str]] = []
         numbers = [lv.number for lv in self.levels]
         if numbers != list(range(1, len(numbers) + 1)):
-            raise ValueError(f"levels must be numbered 1..{len(numbers)} in order, got {numbers}")
+            problems.append(("levels", f"levels must be numbered 1..{len(numbers)} in order, got {numbers}"))
         if self.aggregate == "points":
             if self.points_max is None:
-                raise ValueError("points_max is required when aggregate is 'points'")
-            expected = self.item_count * self.scale.max
-            if self.points_max != expected:
-                raise ValueError(
-                    f"points_max {self.points_max} does not match {self.item_count} items x scale max {self.scale.max} = {expected}"
+                problems.append(("points_max", "required when aggregate is 'points'"))
+            elif self.points_max != (expected := self.item_count * (self.scale.max - self.scale.min)):
+                problems.append(
+                    (
+                        "points_max",
+                        f"{self.points_max} does not match {self.item_count} items x "
+                        f"{self.scale.max - self.scale.min} points each = {expected}",
+                    )
                 )
         elif self.points_max is not None:
-            raise ValueError("points_max is only allowed when aggregate is 'points'")
-        lo, hi = self.level_scale
-        _check_bands_cover(self.levels, lo, hi)
+            problems.append(("points_max", "only allowed when aggregate is 'points'"))
+        if self.aggregate != "points" or self.points_max is not None:
+            lo, hi = self.level_scale
+            problems.extend(_band_problems(self.levels, lo, hi))
         seen: set[str] = set()
-        for comp in self.competencies:
+        for ci, comp in enumerate(self.competencies):
             if comp.id in seen:
-                raise ValueError(f"duplicate competency id '{comp.id}'")
+                problems.append((f"competencies.{ci}.id", f"duplicate competency id '{comp.id}'"))
             seen.add(comp.id)
         item_seen: set[str] = set()
-        for comp in self.competencies:
-            for item in comp.items:
+        for ci, comp in enumerate(self.competencies):
+            for ii, item in enumerate(comp.items):
                 if item.id in item_seen:
-                    raise ValueError(f"duplicate item id '{item.id}'")
+                    problems.append((f"competencies.{ci}.items.{ii}.id", f"duplicate item id '{item.id}'"))
                 item_seen.add(item.id)
             bad = [k for k in comp.descriptors if k not in numbers]
             if bad:
-                raise ValueError(f"competency '{comp.id}' has descriptors for unknown levels {bad}")
-        return self
+                problems.append((f"competencies.{ci}.descriptors", f"descriptors for unknown levels {bad}"))
+        return problems
 
     # --- derived facts -------------------------------------------------------------------
 
@@ -241,20 +261,23 @@ class MaturityModel(_Strict):
         }
 
 
-def _check_bands_cover(levels: list[Level], lo: float, hi: float) -> None:
+def _band_problems(levels: list[Level], lo: float, hi: float) -> list[tuple[str, str]]:
     """Bands must tile [lo, hi] in level order: no gap, no overlap, nothing outside."""
+    problems = []
     expected_start = lo
-    for lv in levels:
+    for index, lv in enumerate(levels):
         start, end = lv.band
+        key = f"levels.{index}.band"
         if start < expected_start:
-            raise ValueError(f"level {lv.number} band {list(lv.band)} overlaps the band below (starts before {expected_start})")
-        if start > expected_start:
-            raise ValueError(f"gap between {expected_start} and {start} before level {lv.number}")
+            problems.append((key, f"{list(lv.band)} overlaps the band below (it should start at {expected_start})"))
+        elif start > expected_start:
+            problems.append((key, f"gap between {expected_start} and {start} before level {lv.number}"))
         expected_start = end
-    if expected_start != hi:
-        if expected_start < hi:
-            raise ValueError(f"bands stop at {expected_start} and do not cover the scale up to {hi}")
-        raise ValueError(f"top band ends at {expected_start}, beyond the scale maximum {hi}")
+    if expected_start < hi:
+        problems.append((f"levels.{len(levels) - 1}.band", f"bands stop at {expected_start} and do not cover the scale up to {hi}"))
+    elif expected_start > hi:
+        problems.append((f"levels.{len(levels) - 1}.band", f"top band ends at {expected_start}, beyond the scale maximum {hi}"))
+    return problems
 
 
 def _format_loc(loc: tuple) -> str:
@@ -266,10 +289,14 @@ def parse_model(data: object, path: Path | str = "<memory>") -> MaturityModel:
     if not isinstance(data, dict):
         raise ModelFileError(path, [("", "the file must hold a mapping (key: value) at the top level")])
     try:
-        return MaturityModel.model_validate(data)
+        model = MaturityModel.model_validate(data, context={"defer_consistency": True})
     except ValidationError as exc:
         problems = [(_format_loc(err["loc"]), err["msg"]) for err in exc.errors()]
         raise ModelFileError(path, problems) from None
+    problems = model.consistency_problems()
+    if problems:
+        raise ModelFileError(path, problems)
+    return model
 
 
 def load_model(path: Path | str) -> MaturityModel:
