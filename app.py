@@ -1,7 +1,24 @@
-"""CX Maturity Dashboard entry point (placeholder until the dashboard pages land)."""
+"""CX Maturity Dashboard: page config, sidebar selectors and navigation over pages/."""
 
 import streamlit as st
 
-st.set_page_config(page_title="CX Maturity Dashboard", page_icon="📊", layout="wide")
-home = st.Page("pages/overview.py", title="Overview", icon="🏠", default=True)
-st.navigation([home]).run()
+import ui
+
+st.set_page_config(page_title="CX Maturity Dashboard", page_icon=":material/insights:", layout="wide")
+
+ui.prepare_database()
+ui.sidebar_selectors()
+
+pages = {
+    "Dashboard": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/competencies.py", title="Competencies", icon=":material/radar:"),
+        st.Page("pages/benchmarks.py", title="Benchmarks & peers", icon=":material/leaderboard:"),
+        st.Page("pages/progress.py", title="Progress", icon=":material/trending_up:"),
+    ],
+    "Data": [
+        st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),
+        st.Page("pages/models.py", title="Models & sources", icon=":material/menu_book:"),
+    ],
+}
+st.navigation(pages).run()

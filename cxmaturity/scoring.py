@@ -63,6 +63,32 @@ class AssessmentScore:
         """The ``cxmaturity score --json`` shape (design.md §4); numbers are not rounded."""
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> AssessmentScore:
+        """Rebuild from ``to_dict()`` output (as stored with an assessment)."""
+
+        def comps(items):
+            return None if items is None else [CompetencyScore(**c) for c in items]
+
+        groups = [
+            GroupScore(
+                name=g["name"],
+                n=g["n"],
+                suppressed=g["suppressed"],
+                overall=OverallScore(**g["overall"]) if g.get("overall") else None,
+                competencies=comps(g.get("competencies")),
+            )
+            for g in data.get("groups", [])
+        ]
+        return cls(
+            model=data["model"],
+            respondents=data["respondents"],
+            overall=OverallScore(**data["overall"]),
+            competencies=comps(data["competencies"]),
+            groups=groups,
+            warnings=list(data.get("warnings", [])),
+        )
+
     def competency(self, competency_id: str) -> CompetencyScore:
         for comp in self.competencies:
             if comp.id == competency_id:

@@ -264,3 +264,12 @@ def test_vectorised_matches_naive_loop_on_random_data():
     assert result.competencies[1].score == pytest.approx(sum(per_resp_b) / len(per_resp_b))
     sd_b = math.sqrt(sum((x - np.mean(per_resp_b)) ** 2 for x in per_resp_b) / (len(per_resp_b) - 1))
     assert result.competencies[1].sd == pytest.approx(sd_b)
+
+
+def test_from_dict_round_trip(worked_example):
+    model, answers = worked_example
+    attrs = pd.DataFrame({"department": ["X", "X", "Y", "Y"]}, index=answers.index)
+    result = score_assessment(model, answers, attrs, group_by="department", min_group_size=1)
+    from cxmaturity.scoring import AssessmentScore
+
+    assert AssessmentScore.from_dict(result.to_dict()) == result

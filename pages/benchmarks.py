@@ -1,0 +1,50 @@
+"""Benchmarks & peers: published distributions (with sources) and anonymous peer comparison."""
+
+import streamlit as st
+
+import ui
+
+sel = ui.require_assessment()
+version = ui.data_version()
+base = ui.benchmarks_view(sel.org, sel.model_id, sel.assessment_id, None, None, None, version)
+
+st.title("Benchmarks & peers")
+st.subheader("Published distribution of companies")
+if base.distribution_figure is not None:
+    ui.chart(base.distribution_figure)  # the chart carries its source caption
+    for statement in base.statements:
+        st.info(f"{statement.text}  \nSource: {statement.source}", icon=":material/public:")
+else:
+    st.info("The source documents publish no distribution of companies over this model's levels.")
+
+st.subheader("Peers in this installation")
+opts = base.filter_options
+c1, c2, c3 = st.columns(3)
+industry = c1.selectbox("Industry", ["All", *opts.get("industry", [])], key="peer_industry")
+size = c2.selectbox("Size", ["All", *opts.get("size", [])], key="peer_size")
+region = c3.selectbox("Region", ["All", *opts.get("region", [])], key="peer_region")
+filters = [None if v == "All" else v for v in (industry, size, region)]
+view = base if filters == [None, None, None] else ui.benchmarks_view(
+    sel.org, sel.model_id, sel.assessment_id, *filters, version
+)
+if view.peers is None:
+    st.warning(view.peer_message)
+else:
+    st.caption(view.peer_message)
+    ui.chart(view.peer_figure)
+    st.dataframe(
+        view.peer_table,
+        hide_index=True,
+        column_config={
+            "Your score": st.column_config.NumberColumn(format="%.2f"),
+            "Peer median": st.column_config.NumberColumn(format="%.2f"),
+            "Your percentile": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f"),
+        },
+    )
+
+if view.programme_figures:
+    with st.expander("Other published figures on CX programmes"):
+        st.dataframe(
+            [{k: v for k, v in r.items() if k not in ("kind", "model")} for r in view.programme_figures if r["kind"] != "level_distribution"],
+            hide_index=True,
+        )

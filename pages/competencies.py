@@ -1,0 +1,46 @@
+"""Competencies: one competency in depth — agreement, practices, departments, level descriptions."""
+
+import streamlit as st
+
+import ui
+from cxmaturity import dashboard
+
+sel = ui.require_assessment()
+model = dashboard.models()[sel.model_id]
+names = {c.id: c.name for c in model.competencies}
+competency_id = st.selectbox("Competency", list(names), format_func=names.get, key="competency")
+view = ui.competency_view(sel.org, sel.model_id, sel.assessment_id, competency_id, ui.data_version())
+s = view.score
+
+st.title(f"{s.name}: level {s.level} {s.level_name}" if s.level else s.name)
+st.caption(view.description)
+if view.guiding_question:
+    st.markdown(f"*Guiding question:* {view.guiding_question}")
+
+cols = st.columns(5)
+cols[0].metric("Score", f"{ui.fmt(s.score)} / {model.scale.max}")
+cols[1].metric("95% CI", f"{ui.fmt(s.ci95[0])} – {ui.fmt(s.ci95[1])}" if s.ci95 else "–")
+cols[2].metric("Respondents", s.n)
+cols[3].metric(
+    "Spread (sd)", ui.fmt(s.sd), help="Standard deviation of respondents' scores: under 0.5 they broadly agree; over 1 opinions differ widely."
+)
+cols[4].metric(
+    "Reliability (alpha)",
+    ui.fmt(s.alpha),
+    help="Cronbach's alpha of the competency's items: 0.7 or more means the items measure one thing consistently. "
+    "Not available for a single item or fewer than 3 complete answers.",
+)
+
+ui.chart(view.item_figure)
+ui.chart(view.heatmap)
+if view.suppressed_groups:
+    st.caption(
+        f"{view.suppressed_groups} of {view.group_count} departments are suppressed: fewer than 5 respondents, "
+        "or hidden so a small department's score cannot be worked out from the total."
+    )
+
+st.subheader("Level descriptions")
+for lv in view.levels:
+    marker = " ← you are here" if lv["current"] else ""
+    with st.expander(f"Level {lv['number']}: {lv['name']}{marker}", expanded=lv["current"]):
+        st.write(lv["description"])

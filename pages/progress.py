@@ -1,0 +1,81 @@
+"""Progress: scores over time, what changed for real, targets and the next assessment."""
+
+import streamlit as st
+
+import ui
+from cxmaturity import dashboard
+
+sel = ui.require_assessment()
+model = dashboard.models()[sel.model_id]
+view = ui.progress_view(sel.org, sel.model_id, ui.data_version())
+
+st.title("Progress")
+due = view.next_due
+if due is not None:
+    if due.overdue:
+        st.error(f"Next assessment overdue: it was due by {due.latest:%d %B %Y} (12 months after the last one).")
+    else:
+        st.success(
+            f"Next assessment due between {due.earliest:%d %B %Y} and {due.latest:%d %B %Y} "
+            f"(6–12 months after the last one; {due.days_left} days left)."
+        )
+
+if view.timeline_figure is not None:
+    ui.chart(view.timeline_figure)
+
+if view.change_rows:
+    st.subheader(f"What changed: {view.from_label} → {view.to_label}")
+    st.caption("A change is called improved or declined only when it is statistically clear (Welch's t-test, p < 0.05).")
+    left, right = st.columns([2, 3])
+    with left:
+        ui.chart(view.change_figure)
+    with right:
+        st.dataframe(
+            view.change_rows,
+            hide_index=True,
+            column_config={
+                "From": st.column_config.NumberColumn(format="%.2f"),
+                "To": st.column_config.NumberColumn(format="%.2f"),
+                "Change": st.column_config.NumberColumn(format="%+.2f"),
+                "p-value": st.column_config.NumberColumn(format="%.3f"),
+                "Effect size (d)": st.column_config.NumberColumn(format="%.2f"),
+            },
+        )
+    if view.first_vs_latest is not None:
+        ui.chart(view.first_vs_latest)
+else:
+    st.info("One assessment so far: progress appears after the next one.")
+
+st.subheader("Targets")
+if view.targets:
+    if view.targets_figure is not None:
+        ui.chart(view.targets_figure)
+    st.dataframe(
+        [
+            {
+                "Competency": t.competency_name,
+                "Horizon (months)": t.horizon_months,
+                "Target level": f"{t.target_level} {t.target_level_name}",
+                "Current level": t.actual_level,
+                "Levels to go": t.gap_levels,
+                "Met": "yes" if t.met else "no",
+            }
+            for t in view.targets
+        ],
+        hide_index=True,
+    )
+else:
+    st.caption("No targets set yet.")
+
+with st.form("set_target"):
+    st.markdown("**Set a target**")
+    names = {c.id: c.name for c in model.competencies}
+    levels = {lv.number: f"{lv.number} · {lv.name}" for lv in model.levels}
+    c1, c2, c3 = st.columns(3)
+    competency = c1.selectbox("Competency", list(names), format_func=names.get, key="target_competency")
+    horizon = c2.selectbox("Horizon", [6, 12, 24], format_func=lambda m: f"{m} months", index=1, key="target_horizon")
+    level = c3.selectbox("Target level", list(levels), format_func=levels.get, key="target_level")
+    if st.form_submit_button("Save target"):
+        dashboard.set_target(sel.org, sel.model_id, competency, horizon, level)
+        st.toast(f"Target saved: {names[competency]} at level {levels[level]} within {horizon} months.")
+        st.rerun()

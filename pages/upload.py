@@ -1,0 +1,87 @@
+"""Upload: template, file check with every problem listed, preview, then save in one go."""
+
+import datetime as dt
+
+import streamlit as st
+
+import ui
+from cxmaturity import dashboard
+
+st.title("Upload an assessment")
+models = dashboard.models()
+names = {m.id: m.name for m in models.values()}
+
+with st.expander("1. Download a questionnaire template", expanded=False):
+    template_model = st.selectbox("Model", list(names), format_func=names.get, key="template_model")
+    st.download_button(
+        "Download CSV template",
+        data=dashboard.template_csv(template_model).encode("utf-8-sig"),
+        file_name=f"cxmaturity-template-{template_model}.csv",
+        mime="text/csv",
+    )
+    st.caption("One row per respondent. Exports from Google Forms, Microsoft Forms, Qualtrics and SurveyMonkey work too.")
+
+st.subheader("2. Upload the answers")
+model_choice = st.selectbox(
+    "Maturity model",
+    ["auto", *names],
+    format_func=lambda m: "Recognise from the columns" if m == "auto" else names[m],
+    key="upload_model",
+)
+uploaded = st.file_uploader("Survey file (CSV or Excel .xlsx)", type=["csv", "txt", "tsv", "xlsx"], key="upload_file")
+if uploaded is None:
+    st.stop()
+
+preview = dashboard.preview_upload(uploaded.getvalue(), uploaded.name, None if model_choice == "auto" else model_choice)
+if not preview.ok:
+    st.error(f"{len(preview.problems)} problem(s) in {uploaded.name}. Nothing has been saved; fix them and upload again.")
+    st.dataframe(preview.problems, hide_index=True, width="stretch")
+    st.stop()
+
+survey = preview.survey
+score = preview.score
+st.success(
+    f"{uploaded.name}: {score.respondents} respondents, model {preview.model_name}"
+    + (" (recognised from the columns)" if survey.model_detected else "")
+    + f"; format {survey.export_format}, encoding {survey.encoding}."
+)
+for warning in preview.warnings:
+    st.warning(warning)
+
+st.subheader("3. Preview (not saved yet)")
+o = score.overall
+c1, c2, c3 = st.columns(3)
+c1.metric("Overall level", f"{o.level} · {o.level_name}" if o.level else "–")
+c2.metric("Overall score", ui.fmt(o.score) if o.points is None else f"{o.points} points")
+c3.metric("Respondents", score.respondents)
+ui.chart(preview.radar)
+
+st.subheader("4. Save")
+orgs = [o.name for o in dashboard.organisations()]
+NEW = "➕ New organisation…"
+with st.form("save_assessment"):
+    org_choice = st.selectbox("Organisation", [*orgs, NEW], key="save_org")
+    new_name = st.text_input("New organisation name", key="save_new_org", max_chars=200)
+    c1, c2, c3 = st.columns(3)
+    industry = c1.text_input("Industry (new organisation)", key="save_industry")
+    size = c2.text_input("Size band (new organisation)", key="save_size")
+    region = c3.text_input("Region (new organisation)", key="save_region")
+    c1, c2 = st.columns(2)
+    date = c1.date_input("Assessment date", value=dt.date.today(), key="save_date")
+    label = c2.text_input("Label", placeholder="e.g. Spring 2026 wave", key="save_label", max_chars=200)
+    submitted = st.form_submit_button("Save assessment", type="primary")
+
+if submitted:
+    org = new_name.strip() if org_choice == NEW else org_choice
+    if not org:
+        st.error("Give the new organisation a name.")
+        st.stop()
+    assessment_id, created = dashboard.save_upload(
+        preview, org, date, label.strip() or None, industry.strip() or None, size.strip() or None, region.strip() or None
+    )
+    if created:
+        st.success(f"Saved as assessment #{assessment_id}. It now appears in Overview and Progress.")
+        st.session_state["org"], st.session_state["model"] = org, survey.model.id
+        st.session_state["assessment"] = assessment_id
+    else:
+        st.info(f"This file is already stored for this organisation as assessment #{assessment_id}; nothing was saved twice.")

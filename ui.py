@@ -1,0 +1,144 @@
+"""The small UI helper shared by app.py and pages/: selection, caching, empty states.
+
+Only this module, app.py and pages/ import streamlit. Domain calls are wrapped in
+st.cache_data here, keyed on a data version so a new upload or target shows at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from cxmaturity import dashboard
+from cxmaturity.charts import PLOTLY_CONFIG
+
+UPLOAD_PAGE = "pages/upload.py"
+
+
+@dataclass(frozen=True)
+class Selection:
+    org: str | None
+    model_id: str | None
+    assessment_id: int | None
+
+
+@st.cache_resource(show_spinner="Preparing the database…")
+def _prepare(url: str) -> bool:
+    return dashboard.prepare_database(url)
+
+
+def prepare_database() -> None:
+    _prepare(dashboard.database_url())
+
+
+def data_version() -> str:
+    return dashboard.data_version()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _organisations(version: str) -> list[str]:
+    return [o.name for o in dashboard.organisations()]
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _assessments(org: str, version: str) -> list[dashboard.AssessmentInfo]:
+    return dashboard.assessments(org)
+
+
+def sidebar_selectors() -> Selection:
+    """Organisation, model and assessment pickers, shared through st.session_state."""
+    version = data_version()
+    orgs = _organisations(version)
+    with st.sidebar:
+        st.markdown("### Assessment")
+        if not orgs:
+            st.caption("No assessments yet.")
+            st.session_state["selection"] = Selection(None, None, None)
+            _mode_caption()
+            return st.session_state["selection"]
+        if st.session_state.get("org") not in orgs:
+            st.session_state["org"] = orgs[0]
+        org = st.selectbox("Organisation", orgs, key="org")
+        items = _assessments(org, version)
+        model_ids = list(dict.fromkeys(a.model_id for a in items))
+        model_names = dashboard.model_names()
+        if st.session_state.get("model") not in model_ids:
+            st.session_state["model"] = model_ids[0] if model_ids else None
+        model_id = st.selectbox(
+            "Maturity model", model_ids, key="model", format_func=lambda m: model_names.get(m, m)
+        ) if model_ids else None
+        choices = [a for a in reversed(items) if a.model_id == model_id]  # newest first
+        labels = {a.id: a.display for a in choices}
+        if st.session_state.get("assessment") not in labels:
+            st.session_state["assessment"] = choices[0].id if choices else None
+        assessment_id = st.selectbox(
+            "Assessment", list(labels), key="assessment", format_func=lambda i: labels.get(i, str(i))
+        ) if choices else None
+        _mode_caption()
+    selection = Selection(org, model_id, assessment_id)
+    st.session_state["selection"] = selection
+    return selection
+
+
+def _mode_caption() -> None:
+    st.caption("Local mode: the dashboard listens on this computer only.")
+
+
+def selection() -> Selection:
+    return st.session_state.get("selection", Selection(None, None, None))
+
+
+def require_assessment() -> Selection:
+    """The current selection, or an empty state pointing to Upload (and stop the page)."""
+    sel = selection()
+    if sel.org is None or sel.assessment_id is None:
+        st.info("No assessment yet. Upload a survey file to see your maturity level, radar and progress.")
+        st.page_link(UPLOAD_PAGE, label="Upload an assessment", icon=":material/upload_file:")
+        st.stop()
+    return sel
+
+
+def chart(fig) -> None:
+    # theme=None keeps the charts' own colour-blind-safe styling consistent across pages
+    st.plotly_chart(fig, width="stretch", theme=None, config=PLOTLY_CONFIG)
+
+
+def fmt(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+# --- cached domain views -------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def overview(org: str, model_id: str, assessment_id: int, version: str):
+    return dashboard.overview(org, model_id, assessment_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def competency_view(org: str, model_id: str, assessment_id: int, competency_id: str, version: str):
+    return dashboard.competency_view(org, model_id, assessment_id, competency_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def benchmarks_view(org, model_id, assessment_id, industry, size, region, version: str):
+    return dashboard.benchmarks_view(org, model_id, assessment_id, industry=industry, size=size, region=region)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def progress_view(org: str, model_id: str, version: str):
+    return dashboard.progress_view(org, model_id)
+
+
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:=&")
+
+
+def md(text: object) -> str:
+    """User text made inert for st.markdown: every Markdown/HTML/directive character escaped.
+
+    Streamlit renders Markdown (and :colour[...] directives, $maths$) in markdown, captions,
+    metric labels and titles, so an organisation called "**Acme**" or "<b>x</b>" must be escaped
+    to show exactly as typed.
+    """
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))
