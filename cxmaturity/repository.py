@@ -36,8 +36,8 @@ from cxmaturity.schema import (
     respondents,
     targets,
 )
-from cxmaturity.scoring import DEFAULT_MIN_GROUP_SIZE, score_assessment
 
+# scoring (and with it scipy) is imported where needed: `cxmaturity history` starts faster
 EngineRef = Engine | str | URL | None
 ModelRef = str | MaturityModel
 
@@ -48,6 +48,7 @@ MAX_NAME = 200
 MAX_LABEL = 200
 MAX_RESPONDENT_ID = 255
 MAX_PROBLEMS = 50  # an invalid file lists this many problems, then a count of the rest
+MIN_GROUP_SIZE = 5  # anonymity threshold of the stored breakdown (scoring.DEFAULT_MIN_GROUP_SIZE)
 
 
 # --- errors ------------------------------------------------------------------------------
@@ -568,13 +569,15 @@ def _respondent_rows(answers: pd.DataFrame, people: pd.DataFrame | None, assessm
 
 
 def _score(model: MaturityModel, answers: pd.DataFrame, people: pd.DataFrame | None, extra_warnings: Iterable[str] = ()):
+    from cxmaturity.scoring import score_assessment
+
     group_by = GROUP_BY if people is not None and GROUP_BY in people.columns else None
     result = score_assessment(
         model,
         answers,
         people.reindex(answers.index) if people is not None else None,
         group_by=group_by,
-        min_group_size=DEFAULT_MIN_GROUP_SIZE,
+        min_group_size=MIN_GROUP_SIZE,
     )
     result.warnings = list(extra_warnings) + list(result.warnings)
     return result, group_by
@@ -590,7 +593,7 @@ def _write_scores(conn: Connection, assessment_id: int, model: MaturityModel, re
             model_version=model.version,
             scored_at=_now(),
             group_by=group_by,
-            min_group_size=DEFAULT_MIN_GROUP_SIZE,
+            min_group_size=MIN_GROUP_SIZE,
             overall_score=data["overall"]["score"],
             overall_level=data["overall"]["level"],
             result=data,

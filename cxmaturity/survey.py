@@ -190,16 +190,16 @@ def _read_survey(source, model, models, filename, max_bytes) -> SurveyData:
     label_map = {_norm_label(text): value for value, text in model.scale.labels.items()}
     scale_text = _scale_text(model)
     cache: dict[str, tuple[float, bool]] = {}
-    answer_arrays: dict[str, np.ndarray] = {}
+    # column-major, so the DataFrame takes it without a copy
+    matrix = np.full((n, len(model.item_ids)), np.nan, dtype="float64", order="F")
     cell_problems: list[Problem] = []
     more_problems: list[Problem] = []
-    for item_id in model.item_ids:
+    for k, item_id in enumerate(model.item_ids):
         col = mapping.items.get(item_id)
         if col is None:
-            answer_arrays[item_id] = np.full(n, np.nan)
             continue
         values, bad_rows = _convert_answers(data[col.index], cache, label_map, lo, hi)
-        answer_arrays[item_id] = values
+        matrix[:, k] = values
         if len(bad_rows):
             cells = data[col.index].to_numpy()
             for pos in bad_rows[:MAX_PROBLEMS_PER_COLUMN]:
@@ -240,14 +240,7 @@ def _read_survey(source, model, models, filename, max_bytes) -> SurveyData:
         raise SurveyValidationError(problems)
 
     index = pd.Index(ids.array, dtype="str", name="respondent_id")
-    matrix = (
-        np.column_stack([answer_arrays[i] for i in model.item_ids])
-        if n
-        else np.empty((0, len(model.item_ids)))
-    )
-    answers = pd.DataFrame(
-        matrix.astype("float64", copy=False), index=index, columns=list(model.item_ids)
-    )
+    answers = pd.DataFrame(matrix, index=index, columns=list(model.item_ids), copy=False)
 
     respondents = pd.DataFrame(index=index)
     for meta in ("department", "role", "submitted_at"):
@@ -392,10 +385,23 @@ def _read_grid(raw: bytes, filename: str | None, problems, warnings):
             ]
         )
     text, encoding = _decode(raw)
-    if not text.strip():
+    if not _NON_SPACE_RE.search(text):
         raise _Stop([Problem(None, None, "the file is empty")])
-    delimiter, text = _sniff_delimiter(text)
-    grid = _parse_csv(text, delimiter, problems)
+    delimiter, skip = _sniff_delimiter(text)
+    # The fast parser reads UTF-8 bytes: the file itself when it is UTF-8 (no copy), else the
+    # text re-encoded. The decoded text is dropped meanwhile (memory) and re-made only if the
+    # careful path is needed.
+    if encoding in ("utf-8", "utf-8-sig") and not skip:
+        payload: bytes | memoryview = memoryview(raw)[
+            len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0 :
+        ]
+    else:
+        payload = text[skip:].encode("utf-8")
+    del text
+    grid = _parse_csv_arrow(payload, delimiter)
+    del payload
+    if grid is None:
+        grid = _parse_csv(raw.decode(encoding)[skip:], delimiter, problems)
     return grid, encoding, delimiter, "csv"
 
 
@@ -482,8 +488,19 @@ _TEXT_BYTES = bytes(range(0x20, 0x7F)) + b"\t\n\r" + bytes(range(0x80, 0x100))
 
 
 def _has_control_bytes(raw: bytes) -> bool:
-    """Control bytes (NUL, ...) other than tab and line ends; exact for UTF-8 and code pages."""
-    return bool(raw.translate(None, _TEXT_BYTES))
+    """Binary content: a NUL byte, or more than a few other control bytes (tab and line ends
+    aside). A stray form feed or vertical tab (FileMaker's line break) is tolerated as text.
+    Exact for UTF-8 and single-byte code pages, where control characters are these bytes."""
+    if b"\x00" in raw:
+        return True
+    return len(raw.translate(None, _TEXT_BYTES)) > 2 + len(raw) // 200
+
+
+def _has_control_chars(text: str) -> bool:
+    """_has_control_bytes for decoded text (UTF-16 and multi-byte encodings)."""
+    if "\x00" in text:
+        return True
+    return len(_CONTROL_RE.findall(text)) > 2 + len(text) // 200
 
 
 # Single-byte code pages people's spreadsheets are saved in (Excel "CSV" on Windows),
@@ -519,7 +536,7 @@ def _decode(raw: bytes) -> tuple[str, str]:
                 text = raw.decode(encoding)
             except UnicodeDecodeError:
                 continue
-            if _has_control_bytes(raw) if encoding == "utf-8-sig" else _CONTROL_RE.search(text):
+            if _has_control_bytes(raw) if encoding == "utf-8-sig" else _has_control_chars(text):
                 raise _Stop([Problem(None, None, _BINARY)])
             return text, encoding
     if not _has_control_bytes(raw):
@@ -564,7 +581,7 @@ def _decode_detected(raw: bytes) -> tuple[str, str]:
             )
         except (UnicodeDecodeError, ValueError):
             continue
-        if _CONTROL_RE.search(sample):
+        if _has_control_chars(sample):
             continue
         score = _plausibility(sample)
         if score > best_score:
@@ -575,10 +592,10 @@ def _decode_detected(raw: bytes) -> tuple[str, str]:
         except (UnicodeDecodeError, ValueError):
             text = None
         if text is not None and not (
-            _CONTROL_RE.search(text) if _is_multibyte(best_encoding) else _has_control_bytes(raw)
+            _has_control_chars(text) if _is_multibyte(best_encoding) else _has_control_bytes(raw)
         ):
             return text, best_encoding
-    binary = raw.count(0) > 0 or len(raw[:65536].translate(None, _TEXT_BYTES)) > 2
+    binary = _has_control_bytes(raw[:65536])
     raise _Stop([Problem(None, None, _BINARY if binary else _NOT_TEXT)])
 
 
@@ -666,16 +683,16 @@ def _plausibility(text: str) -> float:
 
 
 _DELIMITERS = (",", ";", "\t", "|")
+_NON_SPACE_RE = re.compile(r"\S")
 _SEP_LINE_RE = re.compile(r"^\ufeff?sep=(.)\s*$", re.IGNORECASE)
 
 
-def _sniff_delimiter(text: str) -> tuple[str, str]:
-    """-> (delimiter, text without an Excel 'sep=;' line)."""
-    first_line = text.split("\n", 1)[0].rstrip("\r")
-    m = _SEP_LINE_RE.match(first_line)
+def _sniff_delimiter(text: str) -> tuple[str, int]:
+    """-> (delimiter, characters to skip: an Excel 'sep=;' first line)."""
+    end = text.find("\n", 0, 100)
+    m = _SEP_LINE_RE.match(text[: end if end >= 0 else 100].rstrip("\r"))
     if m:
-        rest = text.split("\n", 1)[1] if "\n" in text else ""
-        return m.group(1), rest
+        return m.group(1), (end + 1 if end >= 0 else len(text))
     sample = text[:65536]
     truncated = len(text) > len(sample)
     best_key, best = None, ","
@@ -699,16 +716,14 @@ def _sniff_delimiter(text: str) -> tuple[str, str]:
         key = (width * consistency if width > 1 else 0.0, width)
         if best_key is None or key > best_key:
             best_key, best = key, delim
-    return best, text
+    return best, 0
 
 
 _EOF_RE = re.compile(r"EOF inside string starting at row (\d+)")
 
 
 def _parse_csv(text: str, delimiter: str, problems: list[Problem]) -> pd.DataFrame:
-    grid = _parse_csv_arrow(text, delimiter)
-    if grid is not None:
-        return grid
+    """The careful path: pandas' C parser, and the csv module to name ragged rows."""
     try:
         return pd.read_csv(
             io.StringIO(text),
@@ -742,8 +757,8 @@ def _parse_csv(text: str, delimiter: str, problems: list[Problem]) -> pd.DataFra
     return _parse_csv_slowly(text, delimiter, problems)
 
 
-def _parse_csv_arrow(text: str, delimiter: str) -> pd.DataFrame | None:
-    """Fast path (pyarrow's multithreaded CSV reader); None when the file needs the careful path.
+def _parse_csv_arrow(payload: bytes | memoryview, delimiter: str) -> pd.DataFrame | None:
+    """Fast path: pyarrow's CSV reader on UTF-8 bytes; None when the careful path is needed.
 
     pyarrow keeps blank lines as rows (so row numbers stay right) but, unlike pandas, does not
     report a quotation mark left open at the end of the file, and refuses ragged rows; files
@@ -755,18 +770,17 @@ def _parse_csv_arrow(text: str, delimiter: str) -> pd.DataFrame | None:
     except ImportError:  # pragma: no cover - pyarrow is a dependency
         return None
     try:
-        data = text.rstrip("\r\n").encode("utf-8")
-        if data.count(b'"') % 2:
+        whole = payload.obj if isinstance(payload, memoryview) else payload
+        if whole.count(b'"') % 2:
             return None
-        first = next(csv.reader(io.StringIO(text[:65536]), delimiter=delimiter), None)
+        head = bytes(payload[:65536]).decode("utf-8", errors="ignore")
+        first = next(csv.reader(io.StringIO(head), delimiter=delimiter), None)
         if not first:
             return None
         width = len(first)
         table = pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(
-                autogenerate_column_names=True, block_size=max(1 << 20, min(len(data) + 1, 1 << 26))
-            ),
+            pa.BufferReader(pa.py_buffer(payload)),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=False),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
                 quote_char='"',
@@ -775,14 +789,19 @@ def _parse_csv_arrow(text: str, delimiter: str) -> pd.DataFrame | None:
                 ignore_empty_lines=False,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={f"f{i}": pa.string() for i in range(width)},
+                # large_string is what pandas' str dtype holds: no conversion copy
+                column_types={f"f{i}": pa.large_string() for i in range(width)},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
+            # the system allocator gives parse buffers back at once (lower peak memory)
+            memory_pool=pa.system_memory_pool(),
         )
-        if table.num_columns != width or any(not pa.types.is_string(t) for t in table.schema.types):
+        if table.num_columns != width or any(
+            not pa.types.is_large_string(t) for t in table.schema.types
+        ):
             return None
-        grid = table.to_pandas()
+        grid = table.to_pandas(memory_pool=pa.system_memory_pool())
         grid.columns = range(width)
         return grid.astype("str")
     except Exception:
@@ -1229,6 +1248,16 @@ def _scale_text(model: MaturityModel) -> str:
     return f"{lo}–{hi} scale ({lo} = {labels[lo]} … {hi} = {labels[hi]})"
 
 
+def _distinct_count(values: pd.Series) -> int:
+    try:  # pyarrow counts without building Python strings
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        return int(pc.count_distinct(pa.array(values)).as_py())
+    except Exception:
+        return int(values.nunique(dropna=False))
+
+
 def _check_ids(
     ids: pd.Series, row_numbers: np.ndarray, column: str, problems: list[Problem]
 ) -> None:
@@ -1250,14 +1279,17 @@ def _check_ids(
                 f"... and {len(blank_pos) - MAX_ID_PROBLEMS} more empty respondent ids",
             )
         )
-    dup = ids.duplicated(keep=False).to_numpy(dtype=bool) & ~blank
+    if _distinct_count(ids) == len(ids):  # the usual case: every id once
+        return
+    codes, uniques = pd.factorize(ids)
+    codes = np.asarray(codes)
+    dup = (np.bincount(codes[codes >= 0], minlength=len(uniques)) > 1)[np.maximum(codes, 0)]
+    dup &= (codes >= 0) & ~blank
     if not dup.any():
         return
-    positions = np.flatnonzero(dup)
     groups: dict[str, list[int]] = {}
-    values = ids.to_numpy(dtype=object)
-    for pos in positions:
-        groups.setdefault(values[pos], []).append(int(row_numbers[pos]))
+    for pos in np.flatnonzero(dup):
+        groups.setdefault(str(uniques[codes[pos]]), []).append(int(row_numbers[pos]))
     for k, (rid, rows) in enumerate(groups.items()):
         if k == MAX_ID_PROBLEMS:
             problems.append(

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -183,3 +184,9 @@ def run_cli(db_url, tmp_path):
         )
 
     return run
+
+
+@pytest.fixture
+def helpers():
+    """Plain helper functions for tests (survey_frame, write_survey, cli_env, table_counts)."""
+    return SimpleNamespace(survey_frame=survey_frame, write_survey=write_survey, cli_env=cli_env, table_counts=table_counts)

@@ -47,6 +47,10 @@ def test_migrations_upgrade_and_downgrade_on_empty_database(db_url):
         engine.dispose()
 
 
+def test_schema_head_constant_is_the_newest_migration():
+    assert db.SCHEMA_HEAD == db.head_revision()
+
+
 def test_schema_module_matches_the_migrations(engine):
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext

@@ -657,6 +657,14 @@ def test_binary_junk(tmp_path, junk):
     ]
 
 
+def test_a_stray_control_character_is_text_not_binary(tmp_path):
+    rows = gartner_rows()
+    rows[1][1] = "Sales\x0bNorth"  # FileMaker writes line breaks in cells as vertical tabs
+    data = read_survey(write(tmp_path, "s.csv", csv_text(rows).encode()), model=GARTNER)
+    assert data.respondents.loc["r1", "department"] == "Sales\x0bNorth"
+    assert_answers(data, GARTNER_EXPECTED)
+
+
 def test_old_xls_is_refused_with_advice(tmp_path):
     excinfo = read_error(
         write(tmp_path, "old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
