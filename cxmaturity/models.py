@@ -24,6 +24,7 @@ from pydantic import (
 
 DATA_DIR = Path(os.environ.get("CXMATURITY_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
 MODELS_DIR = DATA_DIR / "models"
+_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there
 
 
 class ModelFileError(ValueError):
@@ -306,7 +307,7 @@ def load_model(path: Path | str) -> MaturityModel:
     except (OSError, UnicodeDecodeError) as exc:
         raise ModelFileError(path, [("", f"cannot be read: {exc}")]) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_YamlLoader)
     except yaml.YAMLError as exc:
         raise ModelFileError(path, [("", f"is not valid YAML: {exc}")]) from None
     model = parse_model(data, path)
@@ -326,6 +327,10 @@ def load_models(directory: Path | str | None = None) -> dict[str, MaturityModel]
 
 
 def get_model(model_id: str, directory: Path | str | None = None) -> MaturityModel:
+    directory = Path(directory) if directory is not None else MODELS_DIR
+    path = directory / f"{model_id}.yaml"
+    if path.parent == directory and path.is_file():
+        return load_model(path)  # one file, not the whole library
     models = load_models(directory)
     try:
         return models[model_id]

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtrit  # t quantile; far lighter to import than scipy.stats
 
 from cxmaturity.models import MaturityModel
 
@@ -107,7 +107,7 @@ def t_interval(mean: float, sd: float, n: int) -> list[float] | None:
     """95% t-interval mean ± t(0.975, n-1)·sd/√n; None when n < 2 (rule 3)."""
     if n < 2 or mean is None or sd is None or math.isnan(mean) or math.isnan(sd):
         return None
-    half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+    half = float(stdtrit(n - 1, 0.975)) * sd / math.sqrt(n)
     return [mean - half, mean + half]
 
 
@@ -116,18 +116,7 @@ def cronbach_alpha(item_answers: pd.DataFrame) -> float | None:
 
     None with fewer than 2 items, fewer than 3 complete respondents, or zero total variance.
     """
-    k = item_answers.shape[1]
-    if k < 2:
-        return None
-    complete = item_answers.dropna(how="any")
-    if len(complete) < 3:
-        return None
-    values = complete.to_numpy(dtype=float)
-    total_var = values.sum(axis=1).var(ddof=1)
-    if total_var == 0 or math.isnan(total_var):
-        return None
-    item_var = values.var(axis=0, ddof=1).sum()
-    return float(k / (k - 1) * (1 - item_var / total_var))
+    return _alpha(item_answers.to_numpy(dtype=float))
 
 
 def respondent_competency_scores(model: MaturityModel, answers: pd.DataFrame) -> pd.DataFrame:
@@ -164,12 +153,12 @@ def points_for(model: MaturityModel, competency_means: dict[str, float | None]) 
     return int(math.floor(total + 0.5))
 
 
-def _overall(model: MaturityModel, comp_scores: list[CompetencyScore], respondent_overall: pd.Series) -> OverallScore:
+def _overall(model: MaturityModel, comp_scores: list[CompetencyScore], respondent_overall: np.ndarray) -> OverallScore:
     scored = [(c, model.competency(c.id).weight) for c in comp_scores if c.score is not None]
     if not scored:
         return OverallScore(score=None, level=None, level_name=None, ci95=None, points=None)
     score = sum(c.score * w for c, w in scored) / sum(w for _, w in scored)
-    valid = respondent_overall.dropna()
+    valid = respondent_overall[~np.isnan(respondent_overall)]
     sd = float(valid.std(ddof=1)) if len(valid) >= 2 else float("nan")
     ci95 = t_interval(score, sd, len(valid))
     points = points_for(model, {c.id: c.score for c in comp_scores})
@@ -185,37 +174,59 @@ def _overall(model: MaturityModel, comp_scores: list[CompetencyScore], responden
     )
 
 
-def _competency_scores(model: MaturityModel, answers: pd.DataFrame, comp_frame: pd.DataFrame) -> list[CompetencyScore]:
-    means = comp_frame.mean(axis=0, skipna=True)
-    counts = comp_frame.count(axis=0)
-    sds = comp_frame.std(axis=0, ddof=1, skipna=True)
-    result = []
-    for comp in model.competencies:
-        n = int(counts[comp.id])
-        mean = _none_if_nan(float(means[comp.id])) if n else None
-        sd = _none_if_nan(float(sds[comp.id])) if n >= 2 else None
-        level = model.level_for_competency(mean) if mean is not None else None
-        item_ids = [i.id for i in comp.items if i.id in answers.columns]
-        result.append(
-            CompetencyScore(
-                id=comp.id,
-                name=comp.name,
-                score=mean,
-                level=level.number if level else None,
-                level_name=level.name if level else None,
-                n=n,
-                sd=sd,
-                ci95=t_interval(mean, sd, n) if mean is not None and sd is not None else None,
-                alpha=cronbach_alpha(answers[item_ids]) if item_ids else None,
+def _alpha(values: np.ndarray) -> float | None:
+    """Cronbach's alpha on a respondents x items array (see cronbach_alpha)."""
+    k = values.shape[1]
+    if k < 2:
+        return None
+    complete = values[~np.isnan(values).any(axis=1)]
+    if len(complete) < 3:
+        return None
+    total_var = complete.sum(axis=1).var(ddof=1)
+    if total_var == 0 or math.isnan(total_var):
+        return None
+    return float(k / (k - 1) * (1 - complete.var(axis=0, ddof=1).sum() / total_var))
+
+
+class _Arrays:
+    """The assessment as numpy arrays, computed once and sliced per group (no pandas per group)."""
+
+    def __init__(self, model: MaturityModel, answers: pd.DataFrame):
+        comp_frame = respondent_competency_scores(model, answers)
+        self.items = answers.to_numpy(dtype=float)
+        column = {c: i for i, c in enumerate(answers.columns)}
+        self.item_columns = [[column[i.id] for i in comp.items if i.id in column] for comp in model.competencies]
+        self.competencies = comp_frame.to_numpy(dtype=float)
+        self.overall = respondent_overall_scores(model, comp_frame).to_numpy(dtype=float)
+
+    def score(self, model: MaturityModel, mask: np.ndarray | None = None) -> tuple[OverallScore, list[CompetencyScore]]:
+        comp = self.competencies if mask is None else self.competencies[mask]
+        items = self.items if mask is None else self.items[mask]
+        present = ~np.isnan(comp)
+        counts = present.sum(axis=0)
+        sums = np.where(present, comp, 0.0).sum(axis=0)
+        result = []
+        for j, c in enumerate(model.competencies):
+            n = int(counts[j])
+            mean = float(sums[j] / n) if n else None
+            sd = float(comp[present[:, j], j].std(ddof=1)) if n >= 2 else None
+            level = model.level_for_competency(mean) if mean is not None else None
+            cols = self.item_columns[j]
+            result.append(
+                CompetencyScore(
+                    id=c.id,
+                    name=c.name,
+                    score=mean,
+                    level=level.number if level else None,
+                    level_name=level.name if level else None,
+                    n=n,
+                    sd=sd,
+                    ci95=t_interval(mean, sd, n) if mean is not None and sd is not None else None,
+                    alpha=_alpha(items[:, cols]) if cols else None,
+                )
             )
-        )
-    return result
-
-
-def _score_rows(model: MaturityModel, answers: pd.DataFrame, comp_frame: pd.DataFrame) -> tuple[OverallScore, list[CompetencyScore]]:
-    competencies = _competency_scores(model, answers, comp_frame)
-    overall = _overall(model, competencies, respondent_overall_scores(model, comp_frame))
-    return overall, competencies
+        overall = _overall(model, result, self.overall if mask is None else self.overall[mask])
+        return overall, result
 
 
 def suppressed_groups(sizes: dict[str, int], min_group_size: int) -> set[str]:
@@ -254,8 +265,8 @@ def score_assessment(
     if min_group_size < 1:
         raise ValueError("min_group_size must be at least 1")
     warnings: list[str] = []
-    comp_frame = respondent_competency_scores(model, answers)
-    overall, competencies = _score_rows(model, answers, comp_frame)
+    arrays = _Arrays(model, answers)
+    overall, competencies = arrays.score(model)
     for comp in competencies:
         if comp.n == 0:
             warnings.append(f"No respondent answered any item of competency '{comp.name}'.")
@@ -272,7 +283,7 @@ def score_assessment(
             if name in hidden:
                 groups.append(GroupScore(name=name, n=int(sizes[name]), suppressed=True, overall=None, competencies=None))
                 continue
-            g_overall, g_comps = _score_rows(model, answers[mask], comp_frame[mask])
+            g_overall, g_comps = arrays.score(model, mask)
             groups.append(GroupScore(name=name, n=int(sizes[name]), suppressed=False, overall=g_overall, competencies=g_comps))
         if hidden:
             warnings.append(
