@@ -50,6 +50,7 @@ __all__ = [
     "build_peer_box_figure",
     "build_change_figure",
     "build_targets_figure",
+    "build_answer_distribution_figure",
 ]
 
 # --- palette and style -------------------------------------------------------------------
@@ -888,7 +889,7 @@ def build_department_heatmap_figure(
     """Departments (rows, in the given order top to bottom) × competencies (model order).
 
     Colour is the score on the answer scale (sequential blues); cells show the score with one
-    decimal. Suppressed groups are a grey row labelled ``suppressed (n=3)`` in every cell, drawn
+    decimal. Suppressed groups are a grey row labelled ``Legal · suppressed (n=3)``, ``hidden`` in every cell, drawn
     by a second heatmap trace, so they are never blank and never read as zero.
     """
     title = title or "Scores by department (small groups suppressed for anonymity)"
@@ -900,7 +901,8 @@ def build_department_heatmap_figure(
     x = [plain_text(c.name) for c in comps]
     y: list[str] = []
     for g in groups:
-        label = plain_text(g.name)
+        # the row label carries "suppressed (n=3)" so the narrow cells need only a short word
+        label = plain_text(g.name) + (f" · suppressed (n={g.n})" if g.suppressed else "")
         while label in y:  # unique row labels
             label += " "
         y.append(label)
@@ -922,7 +924,7 @@ def build_department_heatmap_figure(
                 row_t.append("")
                 row_h.append("")
                 sup_z.append(1.0)
-                sup_t.append(f"suppressed (n={g.n})")
+                sup_t.append("hidden")
                 sup_h.append(
                     f"{dept_line}<br>{comp_line}<br>Suppressed: too few respondents to stay anonymous<br>n = {g.n}"
                 )
@@ -1317,3 +1319,52 @@ def build_targets_figure(
         yaxis=_axis(title="", autorange="reversed", showgrid=False, type="category"),
     )
     return fig
+
+
+def build_answer_distribution_figure(
+    model: MaturityModel, counts: pd.DataFrame, competency_id: str, title: str | None = None
+) -> go.Figure:
+    """Share of respondents giving each answer, per item, as 100% stacked bars.
+
+    Shows whether respondents agree: one dominant colour means consensus, an even spread means
+    the organisation sees itself very differently from one department or role to another.
+    """
+    comp = model.competency(competency_id)
+    texts = {i.id: i.text for i in comp.items}
+    fig = go.Figure()
+    heading = title or f"{comp.name}: how respondents answered"
+    if counts.empty or int(counts.to_numpy().sum()) == 0:
+        return _empty(_style(fig, heading, legend=False), "No answers for this competency.")
+    values = list(counts.columns)
+    ramp = [SEQUENTIAL[round(i * (len(SEQUENTIAL) - 1) / max(len(values) - 1, 1))][1] for i in range(len(values))]
+    anchored = model.item_anchoring == "descriptor"
+    y = [_wrap(texts.get(item, item), 60) for item in counts.index]
+    totals = counts.sum(axis=1).replace(0, 1)
+    for idx, value in enumerate(values):
+        label = model.scale.labels.get(int(value), str(value))
+        name = level_label(model.level(int(value))) if anchored and 1 <= int(value) <= len(model.levels) else f"{value} {label}"
+        share = (counts[value] / totals * 100).tolist()
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                x=share,
+                y=y,
+                name=plain_text(name),
+                marker={"color": ramp[idx], "line": {"color": "white", "width": 1}},
+                text=[f"{s:.0f}%" if s >= 6 else "" for s in share],
+                textposition="inside",
+                insidetextfont={"color": "white" if idx >= len(values) / 2 else PALETTE["text"]},
+                hovertext=[
+                    f"{plain_text(name)}<br>{int(n)} of {int(t)} respondents ({s:.0f}%)"
+                    for n, t, s in zip(counts[value], totals, share, strict=True)
+                ],
+                hoverinfo="text",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        legend_traceorder="normal",
+        xaxis=_axis(title="% of respondents", range=[0, 100], ticksuffix="%"),
+    )
+    fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": SMALL_FONT_SIZE})
+    return _style(fig, heading, height=max(220, 90 + 60 * len(counts)))

@@ -30,7 +30,7 @@ from cxmaturity.compare import (
 )
 from cxmaturity.models import MaturityModel, load_models
 from cxmaturity.peers import MIN_PEER_ORGANISATIONS, PeerSummary, summarise_peers
-from cxmaturity.scoring import AssessmentScore, CompetencyScore, item_statistics
+from cxmaturity.scoring import AssessmentScore, CompetencyScore, answer_distribution, item_statistics
 
 RADAR_TARGET_HORIZON = 12  # months: the target shown on the Overview radar
 
@@ -307,7 +307,8 @@ class CompetencyView:
     score: CompetencyScore
     description: str
     guiding_question: str | None
-    item_figure: object
+    item_figure: object | None  # item means; None for a single-item competency
+    distribution_figure: object
     heatmap: object
     group_count: int
     suppressed_groups: int
@@ -333,7 +334,12 @@ def build_competency_view(
         score=score,
         description=comp.description,
         guiding_question=comp.guiding_question,
-        item_figure=charts.build_item_bars_figure(items, model, competency_id),
+        item_figure=charts.build_item_bars_figure(items, model, competency_id, competency_mean=score.score)
+        if len(comp.items) > 1
+        else None,
+        distribution_figure=charts.build_answer_distribution_figure(
+            model, answer_distribution(model, answers, competency_id), competency_id
+        ),
         heatmap=charts.build_department_heatmap_figure(model, scores.groups),
         group_count=len(scores.groups),
         suppressed_groups=sum(1 for g in scores.groups if g.suppressed),

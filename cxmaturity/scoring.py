@@ -319,3 +319,16 @@ def item_statistics(model: MaturityModel, answers: pd.DataFrame) -> pd.DataFrame
                 }
             )
     return pd.DataFrame(rows)
+
+
+def answer_distribution(model: MaturityModel, answers: pd.DataFrame, competency_id: str) -> pd.DataFrame:
+    """How many respondents gave each answer, per item of one competency (rows: item ids,
+    columns: every value of the model's scale, in order; not-answered cells are left out)."""
+    comp = model.competency(competency_id)
+    values = list(range(model.scale.min, model.scale.max + 1))
+    rows = {}
+    for item in comp.items:
+        if item.id in answers.columns:
+            counts = answers[item.id].value_counts()
+            rows[item.id] = [int(counts.get(float(v), 0)) for v in values]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=values)

@@ -31,7 +31,14 @@ cols[4].metric(
     "Not available for a single item or fewer than 3 complete answers.",
 )
 
-ui.chart(view.item_figure)
+if view.item_figure is not None:
+    left, right = st.columns(2)
+    with left:
+        ui.chart(view.item_figure)
+    with right:
+        ui.chart(view.distribution_figure)
+else:
+    ui.chart(view.distribution_figure)
 ui.chart(view.heatmap)
 if view.suppressed_groups:
     st.caption(

@@ -653,7 +653,7 @@ def test_heatmap_scores_text_and_scale():
     fig = build_department_heatmap_figure(model, gs)
     main = fig.data[0]
     assert list(main.x) == ["Vision", "Strategy", "Metrics"]
-    assert list(main.y) == ["Sales", "&lt;b&gt;Legal&lt;/b&gt;", "Support"]
+    assert list(main.y) == ["Sales", "&lt;b&gt;Legal&lt;/b&gt; · suppressed (n=3)", "Support · suppressed (n=6)"]
     assert [list(r) for r in main.z] == [[3.24, 1.5, None], [None, None, None], [None, None, None]]
     assert list(main.text[0]) == ["3.2", "1.5", "no answers"]
     assert main.zmin == 1 and main.zmax == 5
@@ -673,8 +673,9 @@ def test_heatmap_suppressed_rows_are_labelled_not_blank_or_zero():
     fig = build_department_heatmap_figure(model, gs)
     assert len(fig.data) == 2
     sup = fig.data[1]
-    assert list(sup.text[1]) == ["suppressed (n=3)"] * 3
-    assert list(sup.text[2]) == ["suppressed (n=6)"] * 3
+    assert list(sup.text[1]) == ["hidden"] * 3
+    assert list(sup.text[2]) == ["hidden"] * 3
+    assert "suppressed (n=3)" in sup.y[1] and "suppressed (n=6)" in sup.y[2]
     assert all(v is not None and not math.isnan(v) for v in sup.z[1])  # painted, not blank
     assert list(sup.z[0]) == [None, None, None]  # scored row untouched
     assert sup.showscale is False
@@ -876,7 +877,7 @@ def test_builders_accept_the_domain_outputs():
     )
     score = score_assessment(model, second, attrs, group_by="department")
     heat = build_department_heatmap_figure(model, score.groups)
-    assert "suppressed (n=3)" in [t for row in heat.data[1].text for t in row]
+    assert any("suppressed (n=3)" in label for label in heat.data[1].y)
 
     items = build_item_bars_figure(
         item_statistics(model, second),
@@ -936,3 +937,29 @@ def test_builders_accept_the_domain_outputs():
     )
     fig = build_targets_figure(targets, model)
     assert list(fig.data[2].x) == [5]
+
+
+def test_answer_distribution_figure_stacks_shares_per_answer():
+    import pandas as pd
+
+    from cxmaturity.charts import build_answer_distribution_figure
+    from cxmaturity.models import parse_model
+
+    model = parse_model(
+        {
+            "id": "m",
+            "name": "M",
+            "source": {"document": "x.txt", "organisation": "T"},
+            "scale": {"min": 1, "max": 3, "labels": {1: "Low", 2: "Mid", 3: "<b>High</b>"}},
+            "levels": [
+                {"number": 1, "name": "A", "description": "d", "band": [1, 2]},
+                {"number": 2, "name": "B", "description": "d", "band": [2, 3]},
+            ],
+            "competencies": [{"id": "c", "name": "C", "description": "d", "items": [{"id": "i1", "text": "Item one"}]}],
+        }
+    )
+    counts = pd.DataFrame({1: [1], 2: [1], 3: [2]}, index=["i1"])
+    fig = build_answer_distribution_figure(model, counts, "c")
+    assert fig.layout.barmode == "stack"
+    assert [list(t.x) for t in fig.data] == [[25.0], [25.0], [50.0]]  # 1, 1, 2 of 4
+    assert "&lt;b&gt;High&lt;/b&gt;" in fig.data[2].name  # scale label shown as text

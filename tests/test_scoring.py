@@ -273,3 +273,14 @@ def test_from_dict_round_trip(worked_example):
     from cxmaturity.scoring import AssessmentScore
 
     assert AssessmentScore.from_dict(result.to_dict()) == result
+
+
+def test_answer_distribution_counts_each_scale_value(worked_example):
+    from cxmaturity.scoring import answer_distribution
+
+    model, answers = worked_example
+    dist = answer_distribution(model, answers, "a")
+    # a1 answers 4, 3, 5 (one blank); a2 answers 2, 5
+    assert list(dist.columns) == [1, 2, 3, 4, 5]
+    assert dist.loc["a1"].tolist() == [0, 0, 1, 1, 1]
+    assert dist.loc["a2"].tolist() == [0, 1, 0, 0, 1]
