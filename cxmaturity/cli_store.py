@@ -17,7 +17,13 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from cxmaturity.cli import EXIT_INVALID_INPUT, CliError, print_json, read_survey_or_fail, resolve_model
+from cxmaturity.cli import (
+    EXIT_INVALID_INPUT,
+    CliError,
+    print_json,
+    read_survey_or_fail,
+    resolve_model,
+)
 from cxmaturity.errors import SurveyValidationError
 
 EXIT_DATABASE = 1

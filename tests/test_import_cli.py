@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-
 BIG = 50_000
 
 
@@ -254,6 +253,7 @@ def test_kill_9_during_import_leaves_nothing_or_everything(db_url, engine, tmp_p
                 time.sleep(0.005)
             _kill(proc)
             outcomes.append(_assert_all_or_nothing(db_url, org))
+        print("kill -9 outcomes:", outcomes, "killed while writing:", caught_writing)
         assert caught_writing >= 1, outcomes
         assert "nothing" in outcomes
 

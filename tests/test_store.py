@@ -340,3 +340,24 @@ def test_data_version_changes_with_the_data(engine, make_survey_csv):
     repository.delete_assessment("Org", result.assessment_id, engine=engine)
     v3 = repository.data_version(engine=engine)
     assert len({v0, v1, v2, v3}) == 4
+
+
+def test_comparison_memo_never_serves_stale_results(engine, make_survey_csv):
+    first = repository.import_assessment(_survey(make_survey_csv, name="a.csv", seed=1), "Org", "2025-05-15", engine=engine)
+    second = repository.import_assessment(_survey(make_survey_csv, name="b.csv", seed=2), "Org", "2025-11-15", engine=engine)
+    before = repository.comparison("Org", "gartner", engine=engine)
+    assert repository.comparison("Org", "gartner", engine=engine).to_dict() == before.to_dict()
+    before.competencies[0].verdict = "mutated by a caller"  # callers get copies
+    assert repository.comparison("Org", "gartner", engine=engine).competencies[0].verdict != "mutated by a caller"
+    # replace the second wave: SQLite may even hand out the same id again
+    repository.delete_assessment("Org", second.assessment_id, engine=engine)
+    repository.import_assessment(_survey(make_survey_csv, name="c.csv", seed=3, shift=0.3), "Org", "2025-11-15", engine=engine)
+    after = repository.comparison("Org", "gartner", engine=engine)
+    assert after.from_id == first.assessment_id
+    assert after.overall.to_score != before.overall.to_score
+
+
+def test_stored_breakdown_uses_the_scoring_anonymity_threshold():
+    from cxmaturity.scoring import DEFAULT_MIN_GROUP_SIZE
+
+    assert repository.MIN_GROUP_SIZE == DEFAULT_MIN_GROUP_SIZE
