@@ -21,4 +21,8 @@ pages = {
         st.Page("pages/models.py", title="Models & sources", icon=":material/menu_book:"),
     ],
 }
-st.navigation(pages).run()
+navigation = st.navigation(pages)
+deep_link = ui.app_ran()
+if deep_link is not None:
+    st.switch_page(deep_link)
+navigation.run()

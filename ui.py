@@ -28,6 +28,24 @@ def _prepare(url: str) -> bool:
     return dashboard.prepare_database(url)
 
 
+def page_setup(page_path: str) -> None:
+    """First call of every page: make sure it runs inside app.py's navigation.
+
+    A deep link (/progress) as the very first request to a fresh server runs the page file on its
+    own, in Streamlit's old pages/-folder mode. Go through app.py instead, which registers the
+    navigation and then opens the page asked for.
+    """
+    if not st.session_state.get("_app_ran"):
+        st.session_state["_deep_link"] = page_path
+        st.switch_page("app.py")
+
+
+def app_ran() -> str | None:
+    """Called by app.py: note that navigation exists; return a deep link waiting to be opened."""
+    st.session_state["_app_ran"] = True
+    return st.session_state.pop("_deep_link", None)
+
+
 def prepare_database() -> None:
     _prepare(dashboard.database_url())
 
@@ -50,6 +68,10 @@ def sidebar_selectors() -> Selection:
     """Organisation, model and assessment pickers, shared through st.session_state."""
     version = data_version()
     orgs = _organisations(version)
+    # a page (Upload) may ask for a new selection; widgets' keys can only be set before they exist
+    pending = st.session_state.pop("pending_selection", None)
+    if pending is not None:
+        st.session_state["org"], st.session_state["model"], st.session_state["assessment"] = pending
     with st.sidebar:
         st.markdown("### Assessment")
         if not orgs:
@@ -83,6 +105,11 @@ def sidebar_selectors() -> Selection:
 
 def _mode_caption() -> None:
     st.caption("Local mode: the dashboard listens on this computer only.")
+
+
+def select_after_rerun(org: str, model_id: str, assessment_id: int) -> None:
+    """Point the sidebar at an assessment on the next run (see sidebar_selectors)."""
+    st.session_state["pending_selection"] = (org, model_id, assessment_id)
 
 
 def selection() -> Selection:

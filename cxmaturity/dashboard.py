@@ -644,6 +644,7 @@ def save_upload(
         date,
         label,
         org_attributes={"industry": industry, "size_band": size_band, "region": region},
+        source_file=preview.filename,
     )
     return result.assessment_id, result.created
 

@@ -4,6 +4,8 @@ import streamlit as st
 
 import ui
 
+ui.page_setup("pages/benchmarks.py")
+
 sel = ui.require_assessment()
 version = ui.data_version()
 base = ui.benchmarks_view(sel.org, sel.model_id, sel.assessment_id, None, None, None, version)

@@ -5,6 +5,8 @@ import streamlit as st
 import ui
 from cxmaturity import dashboard
 
+ui.page_setup("pages/competencies.py")
+
 sel = ui.require_assessment()
 model = dashboard.models()[sel.model_id]
 names = {c.id: c.name for c in model.competencies}

@@ -4,6 +4,10 @@ import streamlit as st
 
 from cxmaturity import dashboard
 
+import ui
+
+ui.page_setup("pages/models.py")
+
 st.title("Models & sources")
 models = dashboard.models()
 names = {m.id: m.name for m in models.values()}

@@ -4,13 +4,15 @@ import streamlit as st
 
 import ui
 
+ui.page_setup("pages/overview.py")
+
 sel = ui.require_assessment()
 view = ui.overview(sel.org, sel.model_id, sel.assessment_id, ui.data_version())
 h = view.headline
 
 st.title(f"Level {h.level} of {h.level_count}: {h.level_name}" if h.level else "Overall level not available")
-when = f"{h.date:%d %B %Y}" + (f" · {h.label}" if h.label else "")
-st.caption(f"{ui.md(h.organisation)} · {h.model_name} · {when} · {h.respondents} respondents")
+when = f"{h.date:%d %B %Y}" + (f" · {ui.md(h.label)}" if h.label else "")
+st.caption(f"{ui.md(h.organisation)} · {ui.md(h.model_name)} · {when} · {h.respondents} respondents")
 
 cols = st.columns(4)
 cols[0].metric("Overall level", f"{h.level} · {h.level_name}" if h.level else "–")

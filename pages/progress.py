@@ -5,6 +5,8 @@ import streamlit as st
 import ui
 from cxmaturity import dashboard
 
+ui.page_setup("pages/progress.py")
+
 sel = ui.require_assessment()
 model = dashboard.models()[sel.model_id]
 view = ui.progress_view(sel.org, sel.model_id, ui.data_version())

@@ -7,7 +7,13 @@ import streamlit as st
 import ui
 from cxmaturity import dashboard
 
+ui.page_setup("pages/upload.py")
+
 st.title("Upload an assessment")
+message = st.session_state.pop("upload_message", None)
+if message is not None:
+    kind, text = message
+    (st.success if kind == "success" else st.info)(text)
 models = dashboard.models()
 names = {m.id: m.name for m in models.values()}
 
@@ -34,31 +40,33 @@ if uploaded is None:
 
 preview = dashboard.preview_upload(uploaded.getvalue(), uploaded.name, None if model_choice == "auto" else model_choice)
 if not preview.ok:
-    st.error(f"{len(preview.problems)} problem(s) in {uploaded.name}. Nothing has been saved; fix them and upload again.")
+    st.error(f"{len(preview.problems)} problem(s) in {ui.md(uploaded.name)}. Nothing has been saved; fix them and upload again.")
     st.dataframe(preview.problems, hide_index=True, width="stretch")
     st.stop()
 
 survey = preview.survey
 score = preview.score
+FORMATS = {"csv": "CSV", "xlsx": "Excel workbook", "qualtrics": "Qualtrics export", "surveymonkey": "SurveyMonkey export",
+           "google-forms": "Google Forms export", "microsoft-forms": "Microsoft Forms export"}
 st.success(
-    f"{uploaded.name}: {score.respondents} respondents, model {preview.model_name}"
+    f"{ui.md(uploaded.name)} is ready: {score.respondents} respondents, {preview.model_name}"
     + (" (recognised from the columns)" if survey.model_detected else "")
-    + f"; format {survey.export_format}, encoding {survey.encoding}."
+    + f". Read as {FORMATS.get(survey.export_format, survey.export_format)}."
 )
 for warning in preview.warnings:
-    st.warning(warning)
+    st.warning(ui.md(warning))
 
 st.subheader("3. Preview (not saved yet)")
 o = score.overall
 c1, c2, c3 = st.columns(3)
 c1.metric("Overall level", f"{o.level} · {o.level_name}" if o.level else "–")
-c2.metric("Overall score", ui.fmt(o.score) if o.points is None else f"{o.points} points")
+c2.metric("Overall score", f"{ui.fmt(o.score)} / {survey.model.scale.max}" if o.points is None else f"{o.points} / {survey.model.points_max} points")
 c3.metric("Respondents", score.respondents)
 ui.chart(preview.radar)
 
 st.subheader("4. Save")
 orgs = [o.name for o in dashboard.organisations()]
-NEW = "➕ New organisation…"
+NEW = "New organisation…"
 with st.form("save_assessment"):
     org_choice = st.selectbox("Organisation", [*orgs, NEW], key="save_org")
     new_name = st.text_input("New organisation name", key="save_new_org", max_chars=200)
@@ -67,7 +75,7 @@ with st.form("save_assessment"):
     size = c2.text_input("Size band (new organisation)", key="save_size")
     region = c3.text_input("Region (new organisation)", key="save_region")
     c1, c2 = st.columns(2)
-    date = c1.date_input("Assessment date", value=dt.date.today(), key="save_date")
+    date = c1.date_input("Assessment date", value=dt.date.today(), key="save_date", format="DD/MM/YYYY")
     label = c2.text_input("Label", placeholder="e.g. Spring 2026 wave", key="save_label", max_chars=200)
     submitted = st.form_submit_button("Save assessment", type="primary")
 
@@ -80,8 +88,11 @@ if submitted:
         preview, org, date, label.strip() or None, industry.strip() or None, size.strip() or None, region.strip() or None
     )
     if created:
-        st.success(f"Saved as assessment #{assessment_id}. It now appears in Overview and Progress.")
-        st.session_state["org"], st.session_state["model"] = org, survey.model.id
-        st.session_state["assessment"] = assessment_id
+        st.session_state["upload_message"] = ("success", f"Saved as assessment #{assessment_id} for {ui.md(org)}. It now appears in Overview and Progress.")
+        ui.select_after_rerun(org, survey.model.id, assessment_id)
     else:
-        st.info(f"This file is already stored for this organisation as assessment #{assessment_id}; nothing was saved twice.")
+        st.session_state["upload_message"] = (
+            "info",
+            f"This file is already stored for {ui.md(org)} as assessment #{assessment_id}; nothing was saved twice.",
+        )
+    st.rerun()

@@ -8,7 +8,7 @@ Streamlit's caches and the engine cache are cleared around every test.
 AppTest note: with a folder called ``pages/`` next to app.py, AppTest (1.67) runs a switched-to
 page in Streamlit's old "pages directory" mode, i.e. *without* running app.py first (no
 sidebar selectors). A real server session runs app.py on every rerun once ``st.navigation``
-has run, so ``_navigation_mode`` pins that mode for AppTest too.
+has run, so the autouse fixture swaps in ``_NavigationPagesManager`` to pin that mode.
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
-from conftest import survey_frame
-
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 
@@ -40,7 +38,7 @@ MODELS = "pages/models.py"
 DASHBOARD_PAGES = [OVERVIEW, COMPETENCIES, BENCHMARKS, PROGRESS]
 ALL_PAGES = [*DASHBOARD_PAGES, UPLOAD, MODELS]
 
-NEW_ORG_OPTION = "➕ New organisation…"
+NEW_ORG_OPTION = "New organisation…"
 EVIL = "<b>Evil</b> **bold** :red[x]"
 # every Markdown/HTML/directive character backslash-escaped: shows exactly as typed
 EVIL_ESCAPED = r"\<b\>Evil\</b\> \*\*bold\*\* \:red\[x\]"
@@ -116,7 +114,9 @@ def empty_db(tmp_path, monkeypatch) -> str:
 
 
 def assert_no_exception(at: AppTest) -> None:
-    assert not at.exception, "\n\n".join(f"{e.value}\n{''.join(e.stack_trace)}" for e in at.exception)
+    assert not at.exception, "\n\n".join(
+        f"{e.value}\n{''.join(e.stack_trace)}" for e in at.exception
+    )
 
 
 def open_app(page: str | None = None) -> AppTest:
@@ -157,30 +157,46 @@ def rendered_texts(at: AppTest) -> list[str]:
     return texts
 
 
-def survey_csv(model_id: str = "gartner", n: int = 30, seed: int = 7) -> bytes:
-    return survey_frame(model_id, n=n, seed=seed).to_csv(index=False).encode("utf-8")
+@pytest.fixture
+def survey_csv(helpers):
+    """survey_csv(model_id="gartner", n=30, seed=7) -> bytes of a clean survey CSV."""
+
+    def make(model_id: str = "gartner", n: int = 30, seed: int = 7) -> bytes:
+        return helpers.survey_frame(model_id, n=n, seed=seed).to_csv(index=False).encode("utf-8")
+
+    return make
 
 
-def broken_csv(cells: dict[tuple[int, str], str], n: int = 12) -> bytes:
-    """A Gartner survey with the given (file line, column) cells overwritten."""
-    rows = list(csv.reader(io.StringIO(survey_frame("gartner", n=n, seed=5).to_csv(index=False))))
-    header = rows[0]
-    for (line, column), value in cells.items():
-        rows[line - 1][header.index(column)] = value  # line 1 is the header
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    return out.getvalue().encode("utf-8")
+@pytest.fixture
+def broken_csv(helpers):
+    """broken_csv({(file line, column): value}) -> a Gartner survey with those cells overwritten."""
+
+    def make(cells: dict[tuple[int, str], str], n: int = 12) -> bytes:
+        text = helpers.survey_frame("gartner", n=n, seed=5).to_csv(index=False)
+        rows = list(csv.reader(io.StringIO(text)))
+        header = rows[0]
+        for (line, column), value in cells.items():
+            rows[line - 1][header.index(column)] = value  # line 1 is the header
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        return out.getvalue().encode("utf-8")
+
+    return make
 
 
-def import_org(name: str, date: str = "2026-01-01", label: str | None = None, seed: int = 21) -> int:
-    """Store one Gartner assessment for ``name`` through the repository (as the CLI does)."""
+@pytest.fixture
+def import_org(survey_csv):
+    """import_org(name, date, label, seed) -> id: one Gartner assessment stored as the CLI does."""
     from cxmaturity import repository
     from cxmaturity.survey import read_survey
 
-    survey = read_survey(survey_csv(seed=seed), filename="import.csv")
-    result = repository.import_assessment(survey, name, date, label)
-    assert result.created
-    return result.assessment_id
+    def store(name: str, date: str = "2026-01-01", label: str | None = None, seed: int = 21) -> int:
+        survey = read_survey(survey_csv(seed=seed), filename="import.csv")
+        result = repository.import_assessment(survey, name, date, label)
+        assert result.created
+        return result.assessment_id
+
+    return store
 
 
 def gartner_ids() -> list[int]:
@@ -402,7 +418,7 @@ def _save_form(at: AppTest, org: str, label: str, date: dt.date) -> None:
     button(at, "Save assessment").click().run()
 
 
-def test_upload_a_good_file_previews_then_saves(demo_db):
+def test_upload_a_good_file_previews_then_saves(demo_db, survey_csv):
     from cxmaturity import repository
 
     at = open_app(UPLOAD)
@@ -411,7 +427,7 @@ def test_upload_a_good_file_previews_then_saves(demo_db):
     assert not at.error
     assert metric(at, "Overall level").split(" · ")[0] in {"1", "2", "3", "4", "5"}
     assert metric(at, "Respondents") == "30"
-    assert any(s.value.startswith("wave.csv: 30 respondents") for s in at.success)
+    assert any(s.value.startswith(r"wave\.csv is ready: 30 respondents") for s in at.success)
     assert len(plotly_charts(at)) == 1
     assert repository.get_organisation("Acme Ltd") is None  # a preview stores nothing
 
@@ -420,7 +436,7 @@ def test_upload_a_good_file_previews_then_saves(demo_db):
     assert [(a["model"], a["date"], a["label"], a["respondents"]) for a in stored] == [
         ("gartner", dt.date(2026, 1, 15), "Pilot wave", 30)
     ]
-    assert f"Saved as assessment #{stored[0]['id']}. It now appears in Overview and Progress." in [
+    assert f"Saved as assessment #{stored[0]['id']} for Acme Ltd. It now appears in Overview and Progress." in [
         s.value for s in at.success
     ]
     # the save must not end in an error (the new assessment becomes the sidebar selection)
@@ -429,22 +445,26 @@ def test_upload_a_good_file_previews_then_saves(demo_db):
     assert at.selectbox(key="assessment").value == stored[0]["id"]
 
 
-def test_saved_upload_appears_in_progress(demo_db):
+def test_saved_upload_appears_in_progress(demo_db, survey_csv):
     at = open_app(UPLOAD)
-    at.file_uploader(key="upload_file").set_value(("wave.csv", survey_csv(seed=8), "text/csv")).run()
+    at.file_uploader(key="upload_file").set_value(
+        ("wave.csv", survey_csv(seed=8), "text/csv")
+    ).run()
     _save_form(at, "Beta Corp", "First look", dt.date(2026, 3, 1))
     at.switch_page(PROGRESS).run()
     assert_no_exception(at)
     at.selectbox(key="org").set_value("Beta Corp").run()
     assert_no_exception(at)
     assert at.selectbox(key="assessment").options == ["01 Mar 2026 · First look"]
-    assert [i.value for i in at.info] == ["One assessment so far: progress appears after the next one."]
+    assert [i.value for i in at.info] == [
+        "One assessment so far: progress appears after the next one."
+    ]
     # due 6-12 months after 1 March 2026 (overdue once that has passed)
     due = [a.value for a in (*at.success, *at.error) if "1 March 2027" in a.value]
     assert len(due) == 1, [a.value for a in (*at.success, *at.error)]
 
 
-def test_uploading_the_same_file_twice_stores_it_once(demo_db):
+def test_uploading_the_same_file_twice_stores_it_once(demo_db, survey_csv, import_org):
     from cxmaturity import repository
 
     import_org("Acme Ltd", seed=9)
@@ -454,11 +474,11 @@ def test_uploading_the_same_file_twice_stores_it_once(demo_db):
     at.selectbox(key="save_org").set_value("Acme Ltd")
     button(at, "Save assessment").click().run()
     assert_no_exception(at)
-    assert any("already stored for this organisation" in i.value for i in at.info)
+    assert any("is already stored for Acme Ltd as assessment #" in i.value for i in at.info)
     assert len(repository.list_assessments("Acme Ltd")) == 1
 
 
-def test_upload_a_broken_file_lists_every_problem_and_offers_no_save(demo_db):
+def test_upload_a_broken_file_lists_every_problem_and_offers_no_save(demo_db, broken_csv):
     from cxmaturity import repository
 
     before = repository.data_version()
@@ -467,11 +487,14 @@ def test_upload_a_broken_file_lists_every_problem_and_offers_no_save(demo_db):
     at.file_uploader(key="upload_file").set_value(("broken.csv", data, "text/csv")).run()
     assert_no_exception(at)
     assert [e.value for e in at.error] == [
-        "2 problem(s) in broken.csv. Nothing has been saved; fix them and upload again."
+        r"2 problem(s) in broken\.csv. Nothing has been saved; fix them and upload again."
     ]
     problems = at.dataframe[0].value
     assert list(problems.columns) == ["Row", "Column", "Problem"]
-    assert problems[["Row", "Column"]].values.tolist() == [[4, "metrics_level"], [9, "vision_level"]]
+    assert problems[["Row", "Column"]].values.tolist() == [
+        [4, "metrics_level"],
+        [9, "vision_level"],
+    ]
     assert "'7'" in problems["Problem"][0] and "1–5" in problems["Problem"][0]
     # no preview, no save form
     assert not at.metric and not plotly_charts(at)
@@ -483,7 +506,7 @@ def test_upload_a_broken_file_lists_every_problem_and_offers_no_save(demo_db):
 # --- user text safety ------------------------------------------------------------------------
 
 
-def test_organisation_name_is_shown_escaped_never_as_markup(demo_db):
+def test_organisation_name_is_shown_escaped_never_as_markup(demo_db, import_org):
     import_org(EVIL)
     at = open_app()
     assert EVIL in at.selectbox(key="org").options
@@ -498,12 +521,7 @@ def test_organisation_name_is_shown_escaped_never_as_markup(demo_db):
             assert not any(raw in text for raw in EVIL_RAW_FRAGMENTS), (page, text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG pages/overview.py:12: the assessment label (user text) goes into st.caption unescaped; "
-    "wrap it in ui.md()",
-)
-def test_assessment_label_is_shown_escaped(demo_db):
+def test_assessment_label_is_shown_escaped(demo_db, import_org):
     import_org("Label Test", label="**Q1** :red[wave]")
     at = open_app()
     at.selectbox(key="org").set_value("Label Test").run()
@@ -513,12 +531,7 @@ def test_assessment_label_is_shown_escaped(demo_db):
     assert "**Q1**" not in caption
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG pages/upload.py:37,44: the uploaded file's name (user text) goes into st.error/st.success "
-    "unescaped; wrap uploaded.name in ui.md()",
-)
-def test_uploaded_file_name_is_shown_escaped(demo_db):
+def test_uploaded_file_name_is_shown_escaped(demo_db, survey_csv):
     at = open_app(UPLOAD)
     at.file_uploader(key="upload_file").set_value(("**bold**.csv", survey_csv(), "text/csv")).run()
     assert_no_exception(at)

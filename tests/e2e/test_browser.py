@@ -1,0 +1,189 @@
+"""The dashboard in a real browser: landing page, upload → preview → save → Progress, every page
+free of errors, and a screenshot of every page in screenshots/ (git-ignored) for review.
+
+Run: python -m pytest tests/e2e -q   (fixtures in tests/e2e/conftest.py)
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+# url path of every page, as the sidebar navigation links them (st.Page default url paths)
+PAGES = {
+    "/": "overview",
+    "/competencies": "competencies",
+    "/benchmarks": "benchmarks",
+    "/progress": "progress",
+    "/upload": "upload",
+    "/models": "models",
+}
+# plotly charts each page draws on the demo (Demo Company, latest Gartner wave)
+CHARTS = {"/": 1, "/competencies": 2, "/benchmarks": 2, "/progress": 4, "/upload": 0, "/models": 0}
+LEVEL_TITLE = "Level 3 of 5: Defined"
+BENCHMARK_SENTENCE = "95% of companies are at levels 1–3."
+NEW_ORG_OPTION = "New organisation…"
+
+
+def wait_for_run(page, timeout: float = 60_000) -> None:
+    """Until the script run has finished (Streamlit marks it on the app root)."""
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout
+    )
+
+
+def wait_for_charts(page, count: int) -> None:
+    if count:
+        page.wait_for_function(
+            "n => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .js-plotly-plot').length >= n",
+            arg=count,
+            timeout=30_000,
+        )
+    time.sleep(1.0)  # let plotly finish drawing before a screenshot
+
+
+def error_texts(page) -> list[str]:
+    """Exception boxes and tracebacks on the page (the app redacts details: showErrorDetails=none)."""
+    found = page.locator('[data-testid="stException"]').all_inner_texts()
+    body = page.locator("body").inner_text()
+    if "Traceback" in body:
+        found.append("'Traceback' in the page text")
+    return found
+
+
+def choose(page, scope, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label`` inside ``scope``."""
+    box = scope.get_by_role("combobox", name=label)
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_landing_page_shows_level_radar_and_benchmark(page, app_url, screenshots):
+    page.goto(app_url + "/")
+    page.get_by_role("heading", name=LEVEL_TITLE, level=1).wait_for()
+    wait_for_run(page)
+    chart = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').first
+    chart.wait_for()
+    assert chart.bounding_box()["height"] > 200
+    info = page.locator('[data-testid="stAlert"]').filter(has_text=BENCHMARK_SENTENCE)
+    assert info.count() == 1
+    assert re.search(r"Source: Gartner", info.inner_text())
+    assert (
+        page.locator('[data-testid="stMetric"]')
+        .filter(has_text="Overall level")
+        .inner_text()
+        .count("Defined")
+        == 1
+    )
+    assert error_texts(page) == []
+
+
+def test_sidebar_links_every_page(page, app_url):
+    page.goto(app_url + "/")
+    page.get_by_role("heading", level=1).first.wait_for()
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    hrefs = [link.get_attribute("href") for link in links.all()]
+    assert [href.removeprefix(app_url) for href in hrefs] == list(PAGES)
+
+
+@pytest.mark.parametrize("path", list(PAGES), ids=list(PAGES.values()))
+def test_page_has_no_error_and_is_screenshotted(page, app_url, screenshots, path):
+    page.goto(app_url + path)
+    page.get_by_role("heading", level=1).first.wait_for()
+    wait_for_run(page)
+    wait_for_charts(page, CHARTS[path])
+    page.screenshot(path=str(screenshots / f"{PAGES[path]}.png"))
+    assert error_texts(page) == []
+    # every page keeps the sidebar selectors (Demo Company: the upload tests below add others)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert (
+        sidebar.get_by_role("combobox", name="Organisation").input_value()
+        == "Demo Company (sample data)"
+    )
+
+
+def test_upload_preview_save_then_progress(page, app_url, screenshots, make_survey_csv):
+    org = f"Browser Test {uuid.uuid4().hex[:6]}"
+    label = "Browser wave"
+    survey = make_survey_csv("browser.csv", n=30, seed=17)
+
+    page.goto(app_url + "/upload")
+    page.get_by_role("heading", name="Upload an assessment", level=1).wait_for()
+    wait_for_run(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(survey))
+    main = page.locator('[data-testid="stMain"]')
+    main.locator('[data-testid="stMetric"]').filter(has_text="Overall level").wait_for()
+    wait_for_run(page)
+    wait_for_charts(page, 1)
+    page.screenshot(path=str(screenshots / "upload-preview.png"))
+    assert error_texts(page) == []
+
+    form = page.locator('[data-testid="stForm"]')
+    choose(page, form, "Organisation", NEW_ORG_OPTION)
+    form.get_by_label("New organisation name").fill(org)
+    form.get_by_label("Label").fill(label)
+    form.get_by_role("button", name="Save assessment").click()
+    saved = page.get_by_text(re.compile(r"Saved as assessment #\d+"))
+    saved.wait_for()
+    wait_for_run(page)
+    page.screenshot(path=str(screenshots / "upload-saved.png"))
+    errors_after_save = error_texts(page)
+
+    # a new session on Progress: pick the organisation in the sidebar
+    page.goto(app_url + "/progress")
+    page.get_by_role("heading", name="Progress", level=1).wait_for()
+    wait_for_run(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    choose(page, sidebar, "Organisation", org)
+    assessment = sidebar.get_by_role("combobox", name="Assessment")
+    page.wait_for_function(
+        "([el, label]) => el.value.endsWith(label)",
+        arg=[assessment.element_handle(), f"· {label}"],
+        timeout=30_000,
+    )
+    wait_for_run(page)
+    assert page.get_by_text("One assessment so far").count() == 1
+    assert page.get_by_text(re.compile(r"Next assessment due between")).count() == 1
+    assert error_texts(page) == []
+
+    # the save itself must end without an error box (checked last, so the flow above still runs)
+    assert errors_after_save == [], "the upload page showed an error after 'Save assessment'"
+
+
+def test_broken_upload_lists_problems(page, app_url, screenshots, helpers, tmp_path):
+    frame = helpers.survey_frame("gartner", n=12, seed=5)
+    frame["metrics_level"] = frame["metrics_level"].astype(object)
+    frame.loc[2, "metrics_level"] = 7  # file line 4
+    path = helpers.write_survey(tmp_path / "broken.csv", frame)
+
+    page.goto(app_url + "/upload")
+    page.get_by_role("heading", name="Upload an assessment", level=1).wait_for()
+    wait_for_run(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    page.get_by_text("1 problem(s) in broken.csv").wait_for()
+    wait_for_run(page)
+    table = page.locator('[data-testid="stDataFrame"]')
+    table.locator('[role="gridcell"]').filter(has_text="metrics_level").wait_for(
+        state="attached"
+    )  # a11y cells are hidden
+    cells = table.locator('[role="gridcell"]').all_inner_texts()
+    assert cells[:2] == ["4", "metrics_level"] and cells[2].startswith("'7' is not an answer")
+    time.sleep(0.5)
+    page.screenshot(path=str(screenshots / "upload-problems.png"))
+    assert page.get_by_role("button", name="Save assessment").count() == 0
+    assert page.get_by_text("Overall level").count() == 0
+    assert error_texts(page) == []
+
+
+def test_deep_link_first(page, cold_server):
+    page.goto(cold_server.url + "/progress")
+    wait_for_run(page)
+    time.sleep(0.5)
+    assert page.get_by_role("heading", name="Progress", level=1).count() == 1
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "Benchmarks & peers" in nav
