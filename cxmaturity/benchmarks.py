@@ -198,7 +198,21 @@ class Benchmark(_Strict):
             text += f", {more}{self.sample_size} respondents"
         if self.attribution_note:
             text += f" ({self.attribution_note})"
-        return f"{text}; source: {self.source_document}"
+        return f"{text}. Reported in {document_title(self.source_document)} [{self.source_document}]"
+
+
+#: Readable titles of the source documents (shared/seeds), as listed in frameworks.md.
+SOURCE_DOCUMENTS: dict[str, str] = {
+    "000_75926a742b302770.txt": "“How mature is your customer experience program?” by Behnam Behzadifar, Rah-e Pardakht (Persian)",
+    "001_d6d083cf62590651.txt": "“Suitable strategies for customer-centricity in 2021”, a Persian CX website",
+    "002_0ff33ef738c524f2.txt": "“Successful customer experience (CX) program”, a Persian CRM article",
+    "003_13cda68ffa918f34.txt": "“Determine your business’s CX maturity level with a four-level approach”, Wiseback (Turkish)",
+    "004_54c6ee1b2e26fac7.txt": "the customer-centric maturity self-assessment results page, Wonderfull (Russian)",
+}
+
+
+def document_title(document: str) -> str:
+    return SOURCE_DOCUMENTS.get(document, document)
 
 
 class BenchmarkFile(_Strict):

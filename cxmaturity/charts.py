@@ -415,8 +415,10 @@ def build_radar_figure(model: MaturityModel, series: list[RadarSeries], title: s
         fig.add_trace(go.Scatterpolar(**trace))
 
     tickvals, ticktext = level_ticks(model)
+    # rings close to the centre are too tight for names: "L2" on the ring, the name in the hover
+    ticktext = [t.split(" ", 1)[0] for t in ticktext]
     n_comp = len(comps)
-    _style(fig, title, height=520, margin={"l": 60, "r": 60, "b": 40})
+    _style(fig, title, height=560, margin={"l": 60, "r": 60, "b": 40})
     fig.update_layout(
         polar={
             "bgcolor": PALETTE["background"],
@@ -1182,7 +1184,7 @@ def build_change_figure(changes: Sequence[dict | Any], title: str | None = None)
     _style(
         fig,
         title,
-        subtitle="Coloured only where the change is clear (p < 0.05): blue improved, vermillion declined; grey = no clear change",
+        subtitle="Blue: improved · vermillion: declined · grey: no clear change (p ≥ 0.05)",
         legend=False,
         height=max(300, 170 + 40 * len(names)),
     )

@@ -16,6 +16,7 @@ from cxmaturity import charts, repository
 from cxmaturity.benchmarks import (
     BenchmarkStatement,
     benchmark_statements,
+    document_title,
     figure_display,
     level_distribution,
     load_benchmarks,
@@ -30,7 +31,12 @@ from cxmaturity.compare import (
 )
 from cxmaturity.models import MaturityModel, load_models
 from cxmaturity.peers import MIN_PEER_ORGANISATIONS, PeerSummary, summarise_peers
-from cxmaturity.scoring import AssessmentScore, CompetencyScore, answer_distribution, item_statistics
+from cxmaturity.scoring import (
+    AssessmentScore,
+    CompetencyScore,
+    answer_distribution,
+    item_statistics,
+)
 
 RADAR_TARGET_HORIZON = 12  # months: the target shown on the Overview radar
 
@@ -398,7 +404,7 @@ def programme_figures(model_id: str | None = None) -> list[dict]:
                 "What it measures": b.measures,
                 "Credited to": b.organisation,
                 "Year": b.year,
-                "Source document": b.source_document,
+                "Source document": f"{document_title(b.source_document)} [{b.source_document}]",
                 "Note": b.attribution_note,
                 "kind": b.kind,
                 "model": b.model,
@@ -494,7 +500,7 @@ def build_progress_view(
                     "From": ch.from_score,
                     "To": ch.to_score,
                     "Change": ch.delta,
-                    "p-value": ch.p_value,
+                    "p-value": format_p_value(ch.p_value),
                     "Effect size (d)": ch.cohens_d,
                     "Verdict": ch.verdict,
                 }
@@ -513,10 +519,10 @@ def build_progress_view(
             model,
             [
                 charts.RadarSeries(
-                    name=f"Latest ({last['date']})", scores={c["id"]: c["score"] for c in last["competencies"]}, kind="current"
+                    name=f"Latest ({_as_date(last['date']):%d %b %Y})", scores={c["id"]: c["score"] for c in last["competencies"]}, kind="current"
                 ),
                 charts.RadarSeries(
-                    name=f"First ({first['date']})", scores={c["id"]: c["score"] for c in first["competencies"]}, kind="previous"
+                    name=f"First ({_as_date(first['date']):%d %b %Y})", scores={c["id"]: c["score"] for c in first["competencies"]}, kind="previous"
                 ),
             ],
             title="First assessment vs latest",
@@ -547,9 +553,16 @@ def build_progress_view(
         targets=statuses,
         targets_figure=targets_figure,
         next_due=next_assessment_due(last_date, today),
-        from_label=str(history[-2]["date"]) if len(history) >= 2 else None,
-        to_label=str(history[-1]["date"]) if history else None,
+        from_label=f"{_as_date(history[-2]['date']):%d %b %Y}" if len(history) >= 2 else None,
+        to_label=f"{_as_date(history[-1]['date']):%d %b %Y}" if history else None,
     )
+
+
+def format_p_value(p: float | None) -> str:
+    """p as people read it: '< 0.001' rather than a row of zeros; '–' when there is no test."""
+    if p is None:
+        return "–"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def _as_date(value) -> dt.date:

@@ -10,11 +10,12 @@ ui.page_setup("pages/competencies.py")
 sel = ui.require_assessment()
 model = dashboard.models()[sel.model_id]
 names = {c.id: c.name for c in model.competencies}
+title_slot = st.empty()  # the title names the chosen competency but sits above the picker
 competency_id = st.selectbox("Competency", list(names), format_func=names.get, key="competency")
 view = ui.competency_view(sel.org, sel.model_id, sel.assessment_id, competency_id, ui.data_version())
 s = view.score
 
-st.title(f"{s.name}: level {s.level} {s.level_name}" if s.level else s.name)
+title_slot.title(f"{s.name}: level {s.level} {s.level_name}" if s.level else s.name)
 st.caption(view.description)
 if view.guiding_question:
     st.markdown(f"*Guiding question:* {view.guiding_question}")

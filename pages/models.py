@@ -2,20 +2,26 @@
 
 import streamlit as st
 
-from cxmaturity import dashboard
-
 import ui
+from cxmaturity import dashboard
+from cxmaturity.benchmarks import document_title
 
 ui.page_setup("pages/models.py")
 
 st.title("Models & sources")
 models = dashboard.models()
 names = {m.id: m.name for m in models.values()}
-model_id = st.selectbox("Model", list(names), format_func=names.get, key="models_page_model")
+current = ui.selection().model_id
+model_id = st.selectbox(
+    "Model", list(names), format_func=names.get, key="models_page_model",
+    index=list(names).index(current) if current in names else 0,
+)
 model = models[model_id]
 
-st.markdown(f"**Source:** {model.source.organisation}, as described in `{model.source.document}`"
-            + (f" ({model.source.publisher})" if model.source.publisher else ""))
+st.markdown(
+    f"**Source:** {model.source.organisation}, as described in {document_title(model.source.document)} "
+    f"[`{model.source.document}`]"
+)
 if model.description:
     st.write(model.description)
 scale = ", ".join(f"{k} = {v}" for k, v in sorted(model.scale.labels.items()))
@@ -46,7 +52,7 @@ if matrix is not None:
 
 st.subheader("Competencies and items")
 for comp in model.competencies:
-    with st.expander(f"{comp.name} — {len(comp.items)} item(s)" + (" · name by this project" if comp.ours else "")):
+    with st.expander(f"{comp.name} — {len(comp.items)} item(s)" + (" · name given by this project" if comp.ours else "")):
         st.write(comp.description)
         if comp.guiding_question:
             st.markdown(f"*Guiding question:* {comp.guiding_question}")
@@ -56,7 +62,12 @@ for comp in model.competencies:
 st.subheader("Published figures and their sources")
 st.caption("Every benchmark figure the dashboard shows comes from this table; nothing is estimated or derived.")
 rows = dashboard.programme_figures()
-st.dataframe([{k: v for k, v in r.items() if k not in ("kind",)} for r in rows], hide_index=True, width="stretch")
+st.dataframe(
+    [{k: ("–" if v is None else v) for k, v in r.items() if k not in ("kind", "model")} for r in rows],
+    hide_index=True,
+    width="stretch",
+    column_config={"Year": st.column_config.TextColumn()},
+)
 if model.notes:
     with st.expander("Notes on the source text"):
         st.write(model.notes)

@@ -39,8 +39,12 @@ if view.change_rows:
                 "From": st.column_config.NumberColumn(format="%.2f"),
                 "To": st.column_config.NumberColumn(format="%.2f"),
                 "Change": st.column_config.NumberColumn(format="%+.2f"),
-                "p-value": st.column_config.NumberColumn(format="%.3f"),
-                "Effect size (d)": st.column_config.NumberColumn(format="%.2f"),
+                "p-value": st.column_config.TextColumn(
+                    help="How likely a change this large is by chance alone; below 0.05 counts as a real change."
+                ),
+                "Effect size (d)": st.column_config.NumberColumn(
+                    format="%.2f", help="Cohen's d: about 0.2 is small, 0.5 medium, 0.8 large."
+                ),
             },
         )
     if view.first_vs_latest is not None:

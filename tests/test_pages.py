@@ -369,7 +369,7 @@ def test_progress_change_table_has_verdicts(demo_db):
     assert len(tables) == 1
     verdicts = set(tables[0]["Verdict"])
     assert {"improved", "declined"} <= verdicts
-    assert "What changed: 2025-11-15 → 2026-05-15" in [s.value for s in at.subheader]
+    assert "What changed: 15 Nov 2025 → 15 May 2026" in [s.value for s in at.subheader]
     assert any(s.value.startswith("Next assessment due between") for s in at.success)
 
 
