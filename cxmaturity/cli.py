@@ -148,12 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_score)
 
-    try:  # storage commands (import, history, compare, demo, rescore) live beside the store
-        from cxmaturity import cli_store
-    except ImportError:
-        cli_store = None
-    if cli_store is not None:
-        cli_store.register(sub)
+    from cxmaturity import cli_store  # storage commands: import, history, compare, demo, rescore
+
+    cli_store.register(sub)
     return parser
 
 

@@ -15,8 +15,6 @@ import re
 import sys
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from cxmaturity.cli import (
     EXIT_INVALID_INPUT,
     CliError,
@@ -50,6 +48,9 @@ def _store_errors(func):
 
     @functools.wraps(func)
     def wrapper(args: argparse.Namespace) -> int:
+        # imported here, not at the top: `cxmaturity score` never touches the database
+        from sqlalchemy.exc import SQLAlchemyError
+
         from cxmaturity.repository import StoreError
 
         try:
