@@ -639,6 +639,18 @@ def existing_assessment(org: str, model_id: str, content_hash: str) -> int | Non
     return repository.find_assessment_by_hash(org, model_id, content_hash)
 
 
+def where_stored(preview: UploadPreview) -> list[tuple[str, int]]:
+    """Organisations (visible here) that already hold this exact file, with the assessment id."""
+    if not preview.ok:
+        return []
+    found = []
+    for org in organisations():
+        assessment_id = existing_assessment(org.name, preview.survey.model.id, preview.survey.content_hash)
+        if assessment_id is not None:
+            found.append((org.name, assessment_id))
+    return found
+
+
 def save_upload(
     preview: UploadPreview,
     org: str,

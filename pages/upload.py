@@ -55,6 +55,8 @@ st.success(
 )
 for warning in preview.warnings:
     st.warning(ui.md(warning))
+for org_name, assessment_id in dashboard.where_stored(preview):
+    st.info(f"This exact file is already stored for {ui.md(org_name)} as assessment #{assessment_id}.")
 
 st.subheader("3. Preview (not saved yet)")
 o = score.overall

@@ -471,6 +471,8 @@ def test_uploading_the_same_file_twice_stores_it_once(demo_db, survey_csv, impor
     at = open_app(UPLOAD)
     data = survey_csv(seed=9)
     at.file_uploader(key="upload_file").set_value(("import.csv", data, "text/csv")).run()
+    # said at once, before anyone tries to save it again
+    assert any(i.value.startswith("This exact file is already stored for Acme Ltd as assessment #") for i in at.info)
     at.selectbox(key="save_org").set_value("Acme Ltd")
     button(at, "Save assessment").click().run()
     assert_no_exception(at)
