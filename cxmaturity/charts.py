@@ -305,6 +305,26 @@ def _axis(**kwargs: Any) -> dict[str, Any]:
     return base
 
 
+def _note_below(fig: go.Figure, text: str, yshift: int, name: str | None = None) -> int:
+    """A small grey note under the plot area (sources, caveats); returns its number of lines."""
+    html_text = _wrap(text, 110)
+    fig.add_annotation(
+        text=html_text,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        yshift=yshift,
+        align="left",
+        showarrow=False,
+        font={"size": SMALL_FONT_SIZE, "color": PALETTE["muted_text"]},
+        name=name,
+    )
+    return html_text.count("<br>") + 1
+
+
 def _empty(fig: go.Figure, message: str) -> go.Figure:
     fig.add_annotation(
         text=plain_text(message),
@@ -546,22 +566,7 @@ def build_level_distribution_figure(
         )
     tick_lines = max((label.count("<br>") + 1 for label in labels), default=1)
     caption_shift = 24 + 18 * tick_lines
-    caption_html = _wrap(caption, 110)
-    caption_lines = caption_html.count("<br>") + 1
-    fig.add_annotation(
-        text=caption_html,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        xanchor="left",
-        yanchor="top",
-        yshift=-caption_shift,
-        align="left",
-        showarrow=False,
-        font={"size": SMALL_FONT_SIZE, "color": PALETTE["muted_text"]},
-        name="caption",
-    )
+    caption_lines = _note_below(fig, caption, -caption_shift, name="caption")
     _style(
         fig,
         title or "How companies are spread across the maturity levels (published benchmark)",
@@ -849,21 +854,7 @@ def build_item_bars_figure(
         note = "No answers yet: " + "; ".join(
             str(r.get("text") or r.get("item")) for r in unanswered
         )
-        note_html = _wrap(note, 110)
-        fig.add_annotation(
-            text=note_html,
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=0,
-            xanchor="left",
-            yanchor="top",
-            yshift=-40,
-            align="left",
-            showarrow=False,
-            font={"size": SMALL_FONT_SIZE, "color": PALETTE["muted_text"]},
-        )
-        bottom += 20 * (note_html.count("<br>") + 1)
+        bottom += 20 * _note_below(fig, note, -40)
     _style(
         fig,
         title,
