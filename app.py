@@ -1,4 +1,4 @@
-"""CX Maturity Dashboard: page config, sidebar selectors and navigation over pages/."""
+"""CX Maturity Dashboard: page config, sign-in, sidebar selectors and navigation over pages/."""
 
 import streamlit as st
 
@@ -7,22 +7,33 @@ import ui
 st.set_page_config(page_title="CX Maturity Dashboard", page_icon=":material/insights:", layout="wide")
 
 ui.prepare_database()
+user = ui.require_sign_in()
 ui.sidebar_selectors()
 
-pages = {
-    "Dashboard": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page("pages/competencies.py", title="Competencies", icon=":material/radar:"),
-        st.Page("pages/benchmarks.py", title="Benchmarks & peers", icon=":material/leaderboard:"),
-        st.Page("pages/progress.py", title="Progress", icon=":material/trending_up:"),
-    ],
-    "Data": [
-        st.Page("pages/upload.py", title="Upload", icon=":material/upload_file:"),
-        st.Page("pages/models.py", title="Models & sources", icon=":material/menu_book:"),
-    ],
-}
-navigation = st.navigation(pages)
+by_path: dict[str, st.Page] = {}
+
+
+def page(path: str, title: str, icon: str, **kwargs) -> st.Page:
+    by_path[path] = st.Page(path, title=title, icon=icon, **kwargs)
+    return by_path[path]
+
+
+dashboard_pages = [
+    page("pages/overview.py", "Overview", ":material/dashboard:", default=True),
+    page("pages/competencies.py", "Competencies", ":material/radar:"),
+    page("pages/benchmarks.py", "Benchmarks & peers", ":material/leaderboard:"),
+    page("pages/progress.py", "Progress", ":material/trending_up:"),
+]
+# pages a role may not use are not registered at all (and the domain refuses them too)
+data_pages = []
+if user.role in ("admin", "analyst"):
+    data_pages.append(page("pages/upload.py", "Upload", ":material/upload_file:"))
+data_pages.append(page("pages/models.py", "Models & sources", ":material/menu_book:"))
+if user.role == "admin" and ui.auth_mode() != "none":
+    data_pages.append(page("pages/users.py", "Users & audit log", ":material/admin_panel_settings:"))
+
+navigation = st.navigation({"Dashboard": dashboard_pages, "Data": data_pages})
 deep_link = ui.app_ran()
-if deep_link is not None:
-    st.switch_page(deep_link)
+if deep_link in by_path:
+    st.switch_page(by_path[deep_link])
 navigation.run()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from cxmaturity import dashboard
+from cxmaturity import auth, dashboard
 from cxmaturity.charts import PLOTLY_CONFIG
 
 UPLOAD_PAGE = "pages/upload.py"
@@ -46,6 +46,75 @@ def app_ran() -> str | None:
     return st.session_state.pop("_deep_link", None)
 
 
+# --- signing in --------------------------------------------------------------------------------
+
+
+def auth_mode() -> str:
+    """'oidc' when an [auth] section is in secrets.toml, 'local' with CXMATURITY_AUTH=local, else 'none'."""
+    try:
+        if "auth" in st.secrets:
+            return "oidc"
+    except FileNotFoundError:  # no secrets.toml at all
+        pass
+    except Exception:  # an unreadable secrets file must not open the app to everyone
+        return "local"
+    return auth.auth_mode()  # CXMATURITY_AUTH; an unknown value raises instead of opening up
+
+
+def current_user():
+    return st.session_state.get("user", auth.LOCAL_USER if auth_mode() == "none" else None)
+
+
+def sign_out() -> None:
+    if auth_mode() == "oidc":
+        st.session_state.pop("user", None)
+        st.logout()
+    st.session_state.pop("user", None)
+    st.rerun()
+
+
+def require_sign_in():
+    """The signed-in user, or the sign-in form (and stop). Local mode needs no sign-in."""
+    mode = auth_mode()
+    if mode == "none":
+        return auth.LOCAL_USER
+    signed_in = st.session_state.get("user")
+    if signed_in is not None:
+        # re-read on every run: a changed role or a removed account applies at once
+        fresh = auth.get_user(signed_in.email)
+        if fresh is not None:
+            st.session_state["user"] = fresh
+            return fresh
+        st.session_state.pop("user", None)
+    st.title("CX Maturity Dashboard")
+    if mode == "oidc":
+        if not st.user.is_logged_in:
+            st.write("Sign in with your organisation's account to see your CX maturity results.")
+            if st.button("Sign in", type="primary"):
+                st.login()
+            st.stop()
+        user = auth.user_for_email(str(st.user.get("email") or ""))
+        if user is None:
+            st.error("Your account has no access to this dashboard. Ask an administrator to add you.")
+            if st.button("Sign out"):
+                st.logout()
+            st.stop()
+        st.session_state["user"] = user
+        auth.record("sign_in", detail="identity provider", user=user)
+        return user
+    with st.form("sign_in"):
+        email = st.text_input("Email", key="sign_in_email")
+        password = st.text_input("Password", type="password", key="sign_in_password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        result = auth.authenticate(email, password)
+        if result.ok:
+            st.session_state["user"] = result.user
+            st.rerun()
+        st.error(result.message)
+    st.stop()
+
+
 def prepare_database() -> None:
     _prepare(dashboard.database_url())
 
@@ -55,19 +124,19 @@ def data_version() -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _organisations(version: str) -> list[str]:
-    return [o.name for o in dashboard.organisations()]
+def _organisations(version: str, user) -> list[str]:
+    return [o.name for o in dashboard.organisations(user)]
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _assessments(org: str, version: str) -> list[dashboard.AssessmentInfo]:
-    return dashboard.assessments(org)
+def _assessments(org: str, version: str, user) -> list[dashboard.AssessmentInfo]:
+    return dashboard.assessments(org, user)
 
 
 def sidebar_selectors() -> Selection:
     """Organisation, model and assessment pickers, shared through st.session_state."""
     version = data_version()
-    orgs = _organisations(version)
+    orgs = _organisations(version, current_user())
     # a page (Upload) may ask for a new selection; widgets' keys can only be set before they exist
     pending = st.session_state.pop("pending_selection", None)
     if pending is not None:
@@ -82,7 +151,7 @@ def sidebar_selectors() -> Selection:
         if st.session_state.get("org") not in orgs:
             st.session_state["org"] = orgs[0]
         org = st.selectbox("Organisation", orgs, key="org")
-        items = _assessments(org, version)
+        items = _assessments(org, version, current_user())
         model_ids = list(dict.fromkeys(a.model_id for a in items))
         model_names = dashboard.model_names()
         if st.session_state.get("model") not in model_ids:
@@ -104,7 +173,13 @@ def sidebar_selectors() -> Selection:
 
 
 def _mode_caption() -> None:
-    st.caption("Local mode: the dashboard listens on this computer only.")
+    user = current_user()
+    if auth_mode() == "none":
+        st.caption("Local mode: the dashboard listens on this computer only.")
+    else:
+        st.caption(f"Signed in as {md(user.email)} ({user.role})")
+        if st.button("Sign out", key="sign_out"):
+            sign_out()
 
 
 def select_after_rerun(org: str, model_id: str, assessment_id: int) -> None:
@@ -138,24 +213,47 @@ def fmt(value: float | None, digits: int = 2) -> str:
 # --- cached domain views -------------------------------------------------------------------
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+# The signed-in user is part of every cache key: what a view holds depends on who asks.
+# cache_resource hands out the same view object (no unpickling and re-validating plotly
+# figures on every rerun); pages only read views, never change them.
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _overview(org, model_id, assessment_id, version, user):
+    return dashboard.overview(org, model_id, assessment_id, user=user)
+
+
 def overview(org: str, model_id: str, assessment_id: int, version: str):
-    return dashboard.overview(org, model_id, assessment_id)
+    return _overview(org, model_id, assessment_id, version, current_user())
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _competency_view(org, model_id, assessment_id, competency_id, version, user):
+    return dashboard.competency_view(org, model_id, assessment_id, competency_id, user=user)
+
+
 def competency_view(org: str, model_id: str, assessment_id: int, competency_id: str, version: str):
-    return dashboard.competency_view(org, model_id, assessment_id, competency_id)
+    return _competency_view(org, model_id, assessment_id, competency_id, version, current_user())
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _benchmarks_view(org, model_id, assessment_id, industry, size, region, version, user):
+    return dashboard.benchmarks_view(
+        org, model_id, assessment_id, industry=industry, size=size, region=region, user=user
+    )
+
+
 def benchmarks_view(org, model_id, assessment_id, industry, size, region, version: str):
-    return dashboard.benchmarks_view(org, model_id, assessment_id, industry=industry, size=size, region=region)
+    return _benchmarks_view(org, model_id, assessment_id, industry, size, region, version, current_user())
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _progress_view(org, model_id, version, user):
+    return dashboard.progress_view(org, model_id, user=user)
+
+
 def progress_view(org: str, model_id: str, version: str):
-    return dashboard.progress_view(org, model_id)
+    return _progress_view(org, model_id, version, current_user())
 
 
 _MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:=&")

@@ -151,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     from cxmaturity import cli_store  # storage commands: import, history, compare, demo, rescore
 
     cli_store.register(sub)
+    from cxmaturity import cli_users  # account commands: user add, list, remove, passwd
+
+    cli_users.register(sub)
     return parser
 
 

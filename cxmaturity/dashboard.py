@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from cxmaturity import charts, repository
+from cxmaturity import auth, charts, repository
 from cxmaturity.benchmarks import (
     BenchmarkStatement,
     benchmark_statements,
@@ -79,15 +79,15 @@ class AssessmentInfo:
         return f"{self.date:%d %b %Y} · {self.label}" if self.label else f"{self.date:%d %b %Y}"
 
 
-def organisations() -> list[OrganisationInfo]:
-    return [OrganisationInfo(**o) for o in repository.list_organisations()]
+def organisations(user=None) -> list[OrganisationInfo]:
+    return [OrganisationInfo(**o) for o in repository.list_organisations(user=user)]
 
 
-def assessments(org: str) -> list[AssessmentInfo]:
+def assessments(org: str, user=None) -> list[AssessmentInfo]:
     """The organisation's assessments over all models, oldest first."""
     return [
         AssessmentInfo(id=a["id"], model_id=a["model"], date=a["date"], label=a["label"], respondents=a["respondents"])
-        for a in repository.list_assessments(org)
+        for a in repository.list_assessments(org, user=user)
     ]
 
 
@@ -278,30 +278,32 @@ def build_overview(
     )
 
 
-def _assessment_context(org: str, model_id: str, assessment_id: int):
+def _assessment_context(org: str, model_id: str, assessment_id: int, user=None):
     model = load_models()[model_id]
-    items = [a for a in assessments(org) if a.model_id == model_id]
+    items = [a for a in assessments(org, user) if a.model_id == model_id]
     index = next(i for i, a in enumerate(items) if a.id == assessment_id)
     info = items[index]
     previous_info = items[index - 1] if index > 0 else None
     return model, info, previous_info
 
 
-def _peer_frame(model: MaturityModel, org: str, industry=None, size=None, region=None) -> pd.DataFrame:
-    rows = repository.peer_competency_scores(model.id, exclude_org=org, industry=industry, size=size, region=region)
+def _peer_frame(model: MaturityModel, org: str, industry=None, size=None, region=None, user=None) -> pd.DataFrame:
+    rows = repository.peer_competency_scores(
+        model.id, exclude_org=org, industry=industry, size=size, region=region, user=user
+    )
     return pd.DataFrame(rows, columns=[c.id for c in model.competencies])
 
 
-def overview(org: str, model_id: str, assessment_id: int) -> OverviewView:
-    model, info, previous_info = _assessment_context(org, model_id, assessment_id)
-    current = AssessmentScore.from_dict(repository.get_scores(org, assessment_id))
+def overview(org: str, model_id: str, assessment_id: int, user=None) -> OverviewView:
+    model, info, previous_info = _assessment_context(org, model_id, assessment_id, user)
+    current = AssessmentScore.from_dict(repository.get_scores(org, assessment_id, user=user))
     previous = comparison = None
     if previous_info is not None:
-        previous = AssessmentScore.from_dict(repository.get_scores(org, previous_info.id))
-        comparison = repository.comparison(org, model_id, previous_info.id, assessment_id)
+        previous = AssessmentScore.from_dict(repository.get_scores(org, previous_info.id, user=user))
+        comparison = repository.comparison(org, model_id, previous_info.id, assessment_id, user=user)
     own = {c.id: c.score for c in current.competencies}
-    peers = summarise_peers(_peer_frame(model, org), own, [c.id for c in model.competencies])
-    targets = repository.list_targets(org, model_id)
+    peers = summarise_peers(_peer_frame(model, org, user=user), own, [c.id for c in model.competencies])
+    targets = repository.list_targets(org, model_id, user=user)
     return build_overview(model, org, info, current, previous, previous_info, comparison, targets, peers)
 
 
@@ -353,10 +355,10 @@ def build_competency_view(
     )
 
 
-def competency_view(org: str, model_id: str, assessment_id: int, competency_id: str) -> CompetencyView:
+def competency_view(org: str, model_id: str, assessment_id: int, competency_id: str, user=None) -> CompetencyView:
     model = load_models()[model_id]
-    scores = AssessmentScore.from_dict(repository.get_scores(org, assessment_id))
-    answers, _ = repository.get_assessment_answers(org, assessment_id)
+    scores = AssessmentScore.from_dict(repository.get_scores(org, assessment_id, user=user))
+    answers, _ = repository.get_assessment_answers(org, assessment_id, user=user)
     return build_competency_view(model, scores, answers, competency_id)
 
 
@@ -457,11 +459,11 @@ def build_benchmarks_view(
     )
 
 
-def benchmarks_view(org, model_id, assessment_id, industry=None, size=None, region=None) -> BenchmarksView:
+def benchmarks_view(org, model_id, assessment_id, industry=None, size=None, region=None, user=None) -> BenchmarksView:
     model = load_models()[model_id]
-    current = AssessmentScore.from_dict(repository.get_scores(org, assessment_id))
-    peers = _peer_frame(model, org, industry=industry, size=size, region=region)
-    options = repository.peer_filter_options(model_id, exclude_org=org)
+    current = AssessmentScore.from_dict(repository.get_scores(org, assessment_id, user=user))
+    peers = _peer_frame(model, org, industry=industry, size=size, region=region, user=user)
+    options = repository.peer_filter_options(model_id, exclude_org=org, user=user)
     return build_benchmarks_view(model, current, peers, options)
 
 
@@ -569,16 +571,16 @@ def _as_date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def progress_view(org: str, model_id: str, today: dt.date | None = None) -> ProgressView:
+def progress_view(org: str, model_id: str, today: dt.date | None = None, user=None) -> ProgressView:
     model = load_models()[model_id]
-    history = repository.history(org, model_id)
-    comparison = repository.comparison(org, model_id) if len(history) >= 2 else None
-    targets = repository.list_targets(org, model_id)
+    history = repository.history(org, model_id, user=user)
+    comparison = repository.comparison(org, model_id, user=user) if len(history) >= 2 else None
+    targets = repository.list_targets(org, model_id, user=user)
     return build_progress_view(model, history, comparison, targets, today or dt.date.today())
 
 
-def set_target(org: str, model_id: str, competency_id: str, horizon_months: int, level: int) -> None:
-    repository.set_target(org, model_id, competency_id, horizon_months, level)
+def set_target(org: str, model_id: str, competency_id: str, horizon_months: int, level: int, user=None) -> None:
+    repository.set_target(org, model_id, competency_id, horizon_months, level, user=user)
 
 
 # --- Upload ----------------------------------------------------------------------------------
@@ -635,17 +637,17 @@ def preview_upload(data: bytes, filename: str, model_id: str | None = None) -> U
     )
 
 
-def existing_assessment(org: str, model_id: str, content_hash: str) -> int | None:
-    return repository.find_assessment_by_hash(org, model_id, content_hash)
+def existing_assessment(org: str, model_id: str, content_hash: str, user=None) -> int | None:
+    return repository.find_assessment_by_hash(org, model_id, content_hash, user=user)
 
 
-def where_stored(preview: UploadPreview) -> list[tuple[str, int]]:
+def where_stored(preview: UploadPreview, user=None) -> list[tuple[str, int]]:
     """Organisations (visible here) that already hold this exact file, with the assessment id."""
     if not preview.ok:
         return []
     found = []
-    for org in organisations():
-        assessment_id = existing_assessment(org.name, preview.survey.model.id, preview.survey.content_hash)
+    for org in organisations(user):
+        assessment_id = existing_assessment(org.name, preview.survey.model.id, preview.survey.content_hash, user)
         if assessment_id is not None:
             found.append((org.name, assessment_id))
     return found
@@ -659,6 +661,7 @@ def save_upload(
     industry: str | None = None,
     size_band: str | None = None,
     region: str | None = None,
+    user=None,
 ) -> tuple[int, bool]:
     """Store the previewed file as one assessment (one transaction); (id, created)."""
     if not preview.ok:
@@ -670,6 +673,7 @@ def save_upload(
         label,
         org_attributes={"industry": industry, "size_band": size_band, "region": region},
         source_file=preview.filename,
+        user=user,
     )
     return result.assessment_id, result.created
 
@@ -688,3 +692,26 @@ def descriptor_matrix(model: MaturityModel) -> pd.DataFrame | None:
         [{"Competency": c.name, **{f"{lv.number} {lv.name}": c.descriptors.get(lv.number, "") for lv in model.levels}}
          for c in model.competencies]
     )
+
+
+# --- Users & audit (administrators) ------------------------------------------------------------
+
+AccessDenied = auth.AccessDenied  # pages catch this without importing the repository
+
+
+def users(user) -> list[dict]:
+    """Accounts for the Users page (administrators only; refused in auth otherwise)."""
+    return [
+        {
+            "Email": a.email,
+            "Role": a.role,
+            "Organisations": "all" if a.organisations is None else ", ".join(sorted(a.organisations)),
+            "Password": "set" if a.has_password else "identity provider only",
+            "Locked until": a.locked_until,
+        }
+        for a in auth.list_users(user=user)
+    ]
+
+
+def audit_log(user, limit: int = 200) -> list[dict]:
+    return auth.list_audit(user, limit=limit)

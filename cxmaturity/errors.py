@@ -34,3 +34,14 @@ class SurveyValidationError(ValueError):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class StoreError(Exception):
+    """A request the store cannot carry out; the message is meant for a person.
+
+    Defined here (and re-exported by ``cxmaturity.repository``) so ``cxmaturity.auth`` can
+    build ``AccessDenied`` on it without importing the repository.
+    """
+
+    def __str__(self) -> str:  # LookupError would otherwise quote the message
+        return str(self.args[0]) if self.args else ""

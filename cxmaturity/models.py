@@ -316,14 +316,27 @@ def load_model(path: Path | str) -> MaturityModel:
     return model
 
 
+_loaded: dict[tuple, dict[str, MaturityModel]] = {}
+
+
 def load_models(directory: Path | str | None = None) -> dict[str, MaturityModel]:
-    """All models in ``directory`` (default ``data/models``), keyed by id, in file-name order."""
+    """All models in ``directory`` (default ``data/models``), keyed by id, in file-name order.
+
+    Parsed once per set of file versions: a page rerun costs a few stat calls, and an edited
+    or added YAML file is picked up at once. Models are frozen, so sharing them is safe.
+    """
     directory = Path(directory) if directory is not None else MODELS_DIR
-    models: dict[str, MaturityModel] = {}
-    for path in sorted(directory.glob("*.yaml")):
-        model = load_model(path)
-        models[model.id] = model
-    return models
+    paths = sorted(directory.glob("*.yaml"))
+    key = (str(directory), tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in paths))
+    cached = _loaded.get(key)
+    if cached is None:
+        cached = {}
+        for path in paths:
+            model = load_model(path)
+            cached[model.id] = model
+        _loaded.clear()  # keep only the current versions
+        _loaded[key] = cached
+    return dict(cached)
 
 
 def get_model(model_id: str, directory: Path | str | None = None) -> MaturityModel:

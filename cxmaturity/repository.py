@@ -4,6 +4,14 @@ Plain data in and out: dicts, dataclasses and DataFrames, never ORM objects or r
 query that returns assessment data takes the organisation (its exact name) as a parameter,
 so one organisation's data is never reachable through another's.
 
+Access control (cxmaturity.auth): every function that reads or changes an organisation's data
+takes a keyword ``user`` (a ``cxmaturity.auth.User``; None = ``auth.LOCAL_USER``, the
+single-user mode's administrator over everything). An organisation the user may not see
+raises ``AccessDenied`` with the same message whether it exists or not; a viewer's write
+raises ``AccessDenied`` too. Peer figures (``peer_*``) stay open to every user: they carry no
+names and are only returned over at least ``peers.MIN_PEER_ORGANISATIONS`` organisations.
+Changes (import, deletes, targets) are written to the audit log in the same transaction.
+
 Every function takes an optional keyword ``engine``: an Engine, a SQLAlchemy URL, or None for
 the configured database (``CXMATURITY_DATABASE_URL`` or ./.cxmaturity/cxmaturity.db). The
 schema is migrated to the newest revision on first use.
@@ -13,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import json
 import math
 import threading
@@ -40,10 +49,14 @@ from sqlalchemy import (
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
 
-from cxmaturity import db
+from cxmaturity import auth, db
 from cxmaturity import models as models_module
-from cxmaturity.errors import Problem, SurveyValidationError
+from cxmaturity.auth import AccessDenied as AccessDenied  # re-exported: repository.AccessDenied
+from cxmaturity.auth import User
+from cxmaturity.auth import list_audit as list_audit  # re-exported: the audit log, admins only
+from cxmaturity.errors import Problem, StoreError, SurveyValidationError
 from cxmaturity.models import MaturityModel
+from cxmaturity.peers import MIN_PEER_ORGANISATIONS
 from cxmaturity.schema import (
     assessment_scores,
     assessments,
@@ -70,12 +83,7 @@ MIN_GROUP_SIZE = 5  # anonymity threshold of the stored breakdown (scoring.DEFAU
 
 # --- errors ------------------------------------------------------------------------------
 
-
-class StoreError(Exception):
-    """A request the store cannot carry out; the message is meant for a person."""
-
-    def __str__(self) -> str:  # LookupError would otherwise quote the message
-        return str(self.args[0]) if self.args else ""
+# StoreError (cxmaturity.errors) and AccessDenied (cxmaturity.auth) are importable from here too
 
 
 class UnknownOrganisation(StoreError, LookupError):
@@ -151,8 +159,11 @@ def _org_name(org: Any) -> str:
     return org
 
 
-def _org_id(conn: Connection, org: Any) -> int:
+def _org_id(conn: Connection, org: Any, user: User | None = None) -> int:
+    """The organisation's id, after checking ``user`` may read it (AccessDenied otherwise,
+    before the database is asked, so the answer never depends on whether it exists)."""
     name = _org_name(org)
+    auth.check_read(user, name)
     org_id = conn.execute(select(organisations.c.id).where(organisations.c.name == name)).scalar_one_or_none()
     if org_id is None:
         raise UnknownOrganisation(f"unknown organisation '{name}'")
@@ -297,43 +308,71 @@ def create_organisation(
     region: str | None = None,
     is_demo: bool | None = None,
     *,
+    user: User | None = None,
     engine: EngineRef = None,
 ) -> dict:
     """Create the organisation (name stored exactly as given), or update the attributes given
-    for an existing one. Returns it as a dict (name, industry, size_band, region, is_demo)."""
+    for an existing one. Returns it as a dict (name, industry, size_band, region, is_demo).
+    A new organisation can only be created by an administrator (others are refused: it is not
+    one of theirs); an analyst may update their organisations' attributes."""
     name = _check_org_name(name)
+    user = auth.check_write(user, name)
     attrs = {"industry": industry, "size_band": size_band, "region": region, "is_demo": is_demo}
     eng = _engine(engine)
     with db.write_transaction(eng) as conn:
         org_id = _ensure_org(conn, name, attrs)
         row = conn.execute(select(organisations).where(organisations.c.id == org_id)).one()
+        given = {k: v for k, v in attrs.items() if v is not None}
+        auth.write_audit(conn, user, auth.SAVE_ORGANISATION, name, json.dumps(given, ensure_ascii=False) if given else None)
     return _org_dict(row)
 
 
-def get_organisation(name: str, *, engine: EngineRef = None) -> dict | None:
+def get_organisation(name: str, *, user: User | None = None, engine: EngineRef = None) -> dict | None:
+    """The organisation as a dict, or None when unknown (AccessDenied for one the user may not
+    see, existing or not)."""
+    name = _org_name(name)
+    auth.check_read(user, name)
     with db.read_transaction(_engine(engine)) as conn:
-        row = conn.execute(select(organisations).where(organisations.c.name == _org_name(name))).one_or_none()
+        row = conn.execute(select(organisations).where(organisations.c.name == name)).one_or_none()
     return _org_dict(row) if row is not None else None
 
 
-def list_organisations(include_demo: bool = True, *, engine: EngineRef = None) -> list[dict]:
-    """All organisations: real ones first, then demo ones, each by name."""
+def list_organisations(include_demo: bool = True, *, user: User | None = None, engine: EngineRef = None) -> list[dict]:
+    """The organisations ``user`` may see (all for an admin): real ones first, then demo
+    ones, each by name."""
+    user = auth.acting(user)
     query = select(organisations).order_by(organisations.c.is_demo, organisations.c.name)
     if not include_demo:
         query = query.where(organisations.c.is_demo.is_(False))
+    if user.organisations is not None:
+        if not user.organisations:
+            return []
+        query = query.where(organisations.c.name.in_(sorted(user.organisations)))
     with db.read_transaction(_engine(engine)) as conn:
         return [_org_dict(r) for r in conn.execute(query)]
 
 
-def has_organisations(*, engine: EngineRef = None) -> bool:
+def has_organisations(*, user: User | None = None, engine: EngineRef = None) -> bool:
+    """Whether any organisation exists that ``user`` may see (any at all for an admin)."""
+    user = auth.acting(user)
+    query = select(exists().select_from(organisations))
+    if user.organisations is not None:
+        if not user.organisations:
+            return False
+        query = select(exists().where(organisations.c.name.in_(sorted(user.organisations))))
     with db.read_transaction(_engine(engine)) as conn:
-        return conn.execute(select(exists().select_from(organisations))).scalar_one()
+        return conn.execute(query).scalar_one()
 
 
-def delete_organisation(org: str, *, engine: EngineRef = None) -> bool:
-    """Delete the organisation with all its assessments and targets; False if unknown."""
+def delete_organisation(org: str, *, user: User | None = None, engine: EngineRef = None) -> bool:
+    """Delete the organisation with all its assessments and targets; False if unknown.
+    Administrators only."""
+    name = _org_name(org)
+    user = auth.check_admin(user, name)
     with db.write_transaction(_engine(engine)) as conn:
-        result = conn.execute(delete(organisations).where(organisations.c.name == _org_name(org)))
+        result = conn.execute(delete(organisations).where(organisations.c.name == name))
+        if result.rowcount > 0:
+            auth.write_audit(conn, user, auth.DELETE_ORGANISATION, name, "with all its assessments and targets")
     return result.rowcount > 0
 
 
@@ -382,20 +421,22 @@ def _assessment_query(org_id: int, model_id: str | None = None):
     return query
 
 
-def list_assessments(org: str, model: ModelRef | None = None, *, engine: EngineRef = None) -> list[dict]:
+def list_assessments(
+    org: str, model: ModelRef | None = None, *, user: User | None = None, engine: EngineRef = None
+) -> list[dict]:
     """The organisation's assessments, oldest first (date, then id).
 
     Each: id, model, model_version, date (datetime.date), label, respondents, source_file,
     content_hash, imported_by, imported_at (aware UTC datetime), overall_score, overall_level.
     """
     with db.read_transaction(_engine(engine)) as conn:
-        org_id = _org_id(conn, org)
+        org_id = _org_id(conn, org, user)
         return [_assessment_dict(r) for r in conn.execute(_assessment_query(org_id, _model_id(model)))]
 
 
-def get_assessment(org: str, assessment_id: int, *, engine: EngineRef = None) -> dict:
+def get_assessment(org: str, assessment_id: int, *, user: User | None = None, engine: EngineRef = None) -> dict:
     with db.read_transaction(_engine(engine)) as conn:
-        org_id = _org_id(conn, org)
+        org_id = _org_id(conn, org, user)
         row = conn.execute(_assessment_query(org_id).where(assessments.c.id == int(assessment_id))).one_or_none()
     if row is None:
         raise UnknownAssessment(f"organisation '{_org_name(org)}' has no assessment #{assessment_id}")
@@ -461,23 +502,25 @@ def _respondents_frame(conn: Connection, assessment_id: int) -> pd.DataFrame:
     return pd.DataFrame({k: pd.Series(v, index=index, dtype=object) for k, v in data.items()}, index=index)
 
 
-def get_assessment_answers(org: str, assessment_id: int, *, engine: EngineRef = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def get_assessment_answers(
+    org: str, assessment_id: int, *, user: User | None = None, engine: EngineRef = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(answers, respondents) as read_survey gives them: both indexed by respondent id in file
     order; answers has one float column per stored item id (NaN = not answered); respondents
     has department, role, submitted_at and any extra attribute columns."""
     with db.read_transaction(_engine(engine)) as conn:
-        org_id = _org_id(conn, org)
+        org_id = _org_id(conn, org, user)
         row = _owned_assessment(conn, org_id, org, assessment_id)
         answers = _answers_frames(conn, {row.id: row.item_ids})[row.id]
         people = _respondents_frame(conn, row.id)
     return answers, people
 
 
-def get_scores(org: str, assessment_id: int, *, engine: EngineRef = None) -> dict:
+def get_scores(org: str, assessment_id: int, *, user: User | None = None, engine: EngineRef = None) -> dict:
     """The stored ``AssessmentScore.to_dict()`` (groups = the department breakdown), plus
     ``group_by``, ``min_group_size``, ``model_version`` and ``scored_at``."""
     with db.read_transaction(_engine(engine)) as conn:
-        org_id = _org_id(conn, org)
+        org_id = _org_id(conn, org, user)
         _owned_assessment(conn, org_id, org, assessment_id)
         row = conn.execute(
             select(assessment_scores).where(assessment_scores.c.assessment_id == int(assessment_id))
@@ -494,14 +537,25 @@ def get_scores(org: str, assessment_id: int, *, engine: EngineRef = None) -> dic
     return result
 
 
-def delete_assessment(org: str, assessment_id: int, *, engine: EngineRef = None) -> bool:
+def delete_assessment(org: str, assessment_id: int, *, user: User | None = None, engine: EngineRef = None) -> bool:
     """Delete one assessment of the organisation (respondents, answers and scores go with it).
-    False when the organisation has no such assessment."""
+    False when the organisation has no such assessment. Analysts and admins only."""
+    name = _org_name(org)
+    user = auth.check_write(user, name)
     with db.write_transaction(_engine(engine)) as conn:
-        org_id = _org_id(conn, org)
+        org_id = _org_id(conn, org, user)
+        row = conn.execute(
+            select(assessments.c.model_id, assessments.c.assessment_date, assessments.c.label).where(
+                assessments.c.id == int(assessment_id), assessments.c.organisation_id == org_id
+            )
+        ).one_or_none()
         result = conn.execute(
             delete(assessments).where(assessments.c.id == int(assessment_id), assessments.c.organisation_id == org_id)
         )
+        if result.rowcount > 0:
+            label = f" '{row.label}'" if row.label else ""
+            detail = f"assessment #{int(assessment_id)} ({row.model_id}, {row.assessment_date.isoformat()}{label})"
+            auth.write_audit(conn, user, auth.DELETE_ASSESSMENT, name, detail)
     return result.rowcount > 0
 
 
@@ -639,11 +693,15 @@ def _existing_assessment(conn: Connection, name: str, model_id: str, content_has
     ).scalar_one_or_none()
 
 
-def find_assessment_by_hash(org: str, model: ModelRef, content_hash: str, *, engine: EngineRef = None) -> int | None:
+def find_assessment_by_hash(
+    org: str, model: ModelRef, content_hash: str, *, user: User | None = None, engine: EngineRef = None
+) -> int | None:
     """The id of the organisation's assessment of ``model`` stored from a file with this
     content hash (the upload page warns before a duplicate), or None (also for a new org)."""
+    name = _org_name(org)
+    auth.check_read(user, name)
     with db.read_transaction(_engine(engine)) as conn:
-        return _existing_assessment(conn, _org_name(org), _model_id(model), content_hash)
+        return _existing_assessment(conn, name, _model_id(model), content_hash)
 
 
 def import_assessment(
@@ -655,6 +713,7 @@ def import_assessment(
     org_attributes: dict | None = None,
     source_file: str | None = None,
     *,
+    user: User | None = None,
     engine: EngineRef = None,
 ) -> ImportResult:
     """Validate, score and store one assessment (a ``SurveyData``) in ONE transaction.
@@ -663,9 +722,14 @@ def import_assessment(
     is_demo); ``source_file``: the uploaded file's name, for the record. The same file
     (content hash) for the same organisation and model is stored once: importing it again
     returns the existing id with ``created=False`` and stores nothing.
-    Raises SurveyValidationError for bad data and InvalidInput for bad arguments.
+    Raises SurveyValidationError for bad data and InvalidInput for bad arguments, and
+    AccessDenied unless ``user`` may write to the organisation (only an administrator can
+    create one). ``imported_by`` defaults to a signed-in user's email.
     """
     name = _check_org_name(_org_name(org))
+    user = auth.check_write(user, name)
+    if imported_by is None and not user.is_local:
+        imported_by = user.email
     when = _as_date(date)
     if label is not None:
         label = str(label)
@@ -720,6 +784,12 @@ def import_assessment(
                 return ImportResult(existing, False)
             conn.execute(insert(respondents), _respondent_rows(survey.answers, people, assessment_id))
             _write_scores(conn, assessment_id, model, result, group_by)
+            detail = (
+                f"assessment #{assessment_id} ({model.id}, {when.isoformat()}, {len(survey.answers)} respondents"
+                + (f", file '{source}'" if source else "")
+                + ")"
+            )
+            auth.write_audit(conn, user, auth.IMPORT, name, detail)
     except IntegrityError:
         with db.read_transaction(eng) as conn:
             existing = _existing_assessment(conn, name, model.id, survey.content_hash)
@@ -729,17 +799,19 @@ def import_assessment(
     return ImportResult(assessment_id, True)
 
 
-def rescore(org: str | None = None, *, engine: EngineRef = None) -> dict:
+def rescore(org: str | None = None, *, user: User | None = None, engine: EngineRef = None) -> dict:
     """Recompute the stored scores with the current models (all organisations, or one).
 
     Returns {"rescored": [ids], "skipped": [{"id", "model", "reason"}]}; an assessment whose
-    model no longer exists keeps its old scores and is listed as skipped.
+    model no longer exists keeps its old scores and is listed as skipped. All organisations:
+    administrators only; one: whoever may write to it.
     """
+    user = auth.check_admin(user) if org is None else auth.check_write(user, _org_name(org))
     eng = _engine(engine)
     with db.read_transaction(eng) as conn:
         query = select(assessments.c.id, assessments.c.model_id, assessments.c.item_ids, assessments.c.organisation_id)
         if org is not None:
-            query = query.where(assessments.c.organisation_id == _org_id(conn, org))
+            query = query.where(assessments.c.organisation_id == _org_id(conn, org, user))
         todo = conn.execute(query.order_by(assessments.c.id)).all()
     done, skipped = [], []
     models = _models()
@@ -758,6 +830,9 @@ def rescore(org: str | None = None, *, engine: EngineRef = None) -> dict:
                 _write_scores(conn, row.id, model, result, group_by)
                 conn.execute(update(assessments).where(assessments.c.id == row.id).values(model_version=model.version))
                 done.append(row.id)
+    if done:
+        with db.write_transaction(eng) as conn:
+            auth.write_audit(conn, user, auth.RESCORE, org, f"{len(done)} assessment(s) re-scored")
     return {"rescored": done, "skipped": skipped}
 
 
@@ -782,12 +857,12 @@ def _history_entry(row) -> dict:
     }
 
 
-def history(org: str, model: ModelRef | None = None, *, engine: EngineRef = None) -> list[dict]:
+def history(org: str, model: ModelRef | None = None, *, user: User | None = None, engine: EngineRef = None) -> list[dict]:
     """The ``cxmaturity history --json`` list: the organisation's assessments, oldest first,
     each {id, date (ISO), label, model, model_version, respondents, overall {score, level,
     level_name, ci95, points}, competencies [{id, name, score, level, level_name, n, ci95}]}."""
     with db.read_transaction(_engine(engine)) as conn:
-        org_id = _org_id(conn, org)
+        org_id = _org_id(conn, org, user)
         query = (
             select(
                 assessments.c.id,
@@ -813,6 +888,7 @@ def comparison(
     from_id: int | None = None,
     to_id: int | None = None,
     *,
+    user: User | None = None,
     engine: EngineRef = None,
 ):
     """compare_assessments over two stored assessments of the organisation and model.
@@ -823,11 +899,12 @@ def comparison(
     """
     from cxmaturity.compare import compare_assessments
 
-    maturity_model = _model(model)
     name = _org_name(org)
+    auth.check_read(user, name)
+    maturity_model = _model(model)
     eng = _engine(engine)
     with db.read_transaction(eng) as conn:
-        org_id = _org_id(conn, org)
+        org_id = _org_id(conn, org, user)
         waves = conn.execute(
             select(
                 assessments.c.id,
@@ -922,9 +999,18 @@ def clear_caches(models: bool = True) -> None:
 
 
 def set_target(
-    org: str, model: ModelRef, competency_id: str, horizon_months: int, level: int, *, engine: EngineRef = None
+    org: str,
+    model: ModelRef,
+    competency_id: str,
+    horizon_months: int,
+    level: int,
+    *,
+    user: User | None = None,
+    engine: EngineRef = None,
 ) -> dict:
     """Set (or replace) the target level for a competency at 6, 12 or 24 months."""
+    name = _org_name(org)
+    user = auth.check_write(user, name)
     maturity_model = _model(model)
     try:
         maturity_model.competency(competency_id)
@@ -942,7 +1028,7 @@ def set_target(
         "set_at": _now(),
     }
     with db.write_transaction(_engine(engine)) as conn:
-        values["organisation_id"] = _org_id(conn, org)
+        values["organisation_id"] = _org_id(conn, org, user)
         conn.execute(
             _upsert(
                 conn,
@@ -952,6 +1038,8 @@ def set_target(
                 ["level", "set_at"],
             )
         )
+        detail = f"{maturity_model.id} {competency_id}, {int(horizon_months)} months: level {int(level)}"
+        auth.write_audit(conn, user, auth.SET_TARGET, name, detail)
     return _target_dict(values)
 
 
@@ -966,10 +1054,12 @@ def _target_dict(row) -> dict:
     }
 
 
-def list_targets(org: str, model: ModelRef | None = None, *, engine: EngineRef = None) -> list[dict]:
+def list_targets(
+    org: str, model: ModelRef | None = None, *, user: User | None = None, engine: EngineRef = None
+) -> list[dict]:
     """Targets: [{model, competency, horizon_months, level, set_at}], by model, horizon, competency."""
     with db.read_transaction(_engine(engine)) as conn:
-        query = select(targets).where(targets.c.organisation_id == _org_id(conn, org))
+        query = select(targets).where(targets.c.organisation_id == _org_id(conn, org, user))
         if model is not None:
             query = query.where(targets.c.model_id == _model_id(model))
         rows = conn.execute(query.order_by(targets.c.model_id, targets.c.horizon_months, targets.c.id)).all()
@@ -977,17 +1067,28 @@ def list_targets(org: str, model: ModelRef | None = None, *, engine: EngineRef =
 
 
 def delete_target(
-    org: str, model: ModelRef, competency_id: str, horizon_months: int, *, engine: EngineRef = None
+    org: str,
+    model: ModelRef,
+    competency_id: str,
+    horizon_months: int,
+    *,
+    user: User | None = None,
+    engine: EngineRef = None,
 ) -> bool:
+    name = _org_name(org)
+    user = auth.check_write(user, name)
     with db.write_transaction(_engine(engine)) as conn:
         result = conn.execute(
             delete(targets).where(
-                targets.c.organisation_id == _org_id(conn, org),
+                targets.c.organisation_id == _org_id(conn, org, user),
                 targets.c.model_id == _model_id(model),
                 targets.c.competency_id == competency_id,
                 targets.c.horizon_months == int(horizon_months),
             )
         )
+        if result.rowcount > 0:
+            detail = f"{_model_id(model)} {competency_id}, {int(horizon_months)} months"
+            auth.write_audit(conn, user, auth.DELETE_TARGET, name, detail)
     return result.rowcount > 0
 
 
@@ -1017,10 +1118,14 @@ def _peer_orgs_query(model_id: str, exclude_id: int | None, include_demo: bool):
     return query
 
 
-def _peer_scope(conn: Connection, exclude_org: str | None, include_demo: bool | None) -> tuple[int | None, bool]:
+def _peer_scope(
+    conn: Connection, exclude_org: str | None, include_demo: bool | None, user: User | None
+) -> tuple[int | None, bool]:
     exclude_id = None
     own_is_demo = False
     if exclude_org is not None:
+        # the user's own organisation only: whether another one exists must not show
+        auth.check_read(user, _org_name(exclude_org))
         row = conn.execute(
             select(organisations.c.id, organisations.c.is_demo).where(organisations.c.name == _org_name(exclude_org))
         ).one_or_none()
@@ -1040,17 +1145,20 @@ def peer_competency_scores(
     region: str | None = None,
     include_demo: bool | None = None,
     *,
+    user: User | None = None,
     engine: EngineRef = None,
 ) -> list[dict]:
     """Competency scores of each OTHER organisation's latest assessment of ``model``.
 
     One dict per organisation, {competency id: score}, with no name or id: anonymity is by
-    construction, and aggregation over enough organisations happens in cxmaturity.peers.
+    construction, and aggregation happens in cxmaturity.peers. Returns [] unless at least
+    ``MIN_PEER_ORGANISATIONS`` organisations match, so a narrow filter never singles one out.
+    Open to every user; ``exclude_org`` must be one the user may see.
     ``include_demo`` None: demo peers are included only when ``exclude_org`` is a demo one.
     """
     model_id = _model_id(model)
     with db.read_transaction(_engine(engine)) as conn:
-        exclude_id, demo = _peer_scope(conn, exclude_org, include_demo)
+        exclude_id, demo = _peer_scope(conn, exclude_org, include_demo, user)
         latest = _peer_orgs_query(model_id, exclude_id, demo)
         for column, value in ((organisations.c.industry, industry), (organisations.c.size_band, size), (organisations.c.region, region)):
             if value is not None:
@@ -1063,27 +1171,49 @@ def peer_competency_scores(
     by_assessment: dict[int, dict] = {}
     for r in rows:
         by_assessment.setdefault(r.assessment_id, {})[r.competency_id] = r.score
-    # shuffle-free but id-free: callers must not be able to tell which row is whom
-    return [dict(sorted(scores.items())) for _, scores in sorted(by_assessment.items())]
+    if len(by_assessment) < MIN_PEER_ORGANISATIONS:
+        return []
+    # id-free, and ordered by scores rather than by id, so no row can be tied to an import
+    return sorted(
+        (dict(sorted(scores.items())) for scores in by_assessment.values()),
+        key=lambda row: [(v is None, v if v is not None else 0.0) for v in row.values()],
+    )
 
 
 def peer_filter_options(
-    model: ModelRef, exclude_org: str | None = None, include_demo: bool | None = None, *, engine: EngineRef = None
+    model: ModelRef,
+    exclude_org: str | None = None,
+    include_demo: bool | None = None,
+    *,
+    user: User | None = None,
+    engine: EngineRef = None,
 ) -> dict[str, list[str]]:
-    """Values present among the peers of ``model``: {"industry": [...], "size": [...], "region": [...]}."""
+    """Filter values among the peers of ``model``: {"industry": [...], "size": [...],
+    "region": [...]}, each value only when at least ``MIN_PEER_ORGANISATIONS`` peers have it
+    (a value held by one or two organisations would point at them). Never organisation names.
+    """
     model_id = _model_id(model)
     with db.read_transaction(_engine(engine)) as conn:
-        exclude_id, demo = _peer_scope(conn, exclude_org, include_demo)
+        exclude_id, demo = _peer_scope(conn, exclude_org, include_demo, user)
         latest = _peer_orgs_query(model_id, exclude_id, demo).subquery()
         rows = conn.execute(
             select(organisations.c.industry, organisations.c.size_band, organisations.c.region)
             .join(assessments, assessments.c.organisation_id == organisations.c.id)
             .where(assessments.c.id.in_(select(latest.c.id)))
         ).all()
+
+    def common(values: list[str | None]) -> set[str]:
+        counted: dict[str, int] = {}
+        for v in values:
+            if v:
+                counted[v] = counted.get(v, 0) + 1
+        return {v for v, n in counted.items() if n >= MIN_PEER_ORGANISATIONS}
+
+    # one row per peer organisation (its latest assessment), so a count is a count of organisations
     return {
-        "industry": sorted({r.industry for r in rows if r.industry}),
-        "size": sorted({r.size_band for r in rows if r.size_band}, key=_size_key),
-        "region": sorted({r.region for r in rows if r.region}),
+        "industry": sorted(common([r.industry for r in rows])),
+        "size": sorted(common([r.size_band for r in rows]), key=_size_key),
+        "region": sorted(common([r.region for r in rows])),
     }
 
 
@@ -1102,7 +1232,8 @@ def _size_key(band: str) -> tuple[int, str]:
 
 
 def data_version(*, engine: EngineRef = None) -> str:
-    """A token that changes whenever stored data changes (the UI keys its caches on it)."""
+    """A token that changes whenever stored data changes (the UI keys its caches on it).
+    Opaque (a digest), so it tells a signed-in user nothing about other organisations."""
     with db.read_transaction(_engine(engine)) as conn:
         row = conn.execute(
             select(
@@ -1115,7 +1246,8 @@ def data_version(*, engine: EngineRef = None) -> str:
                 select(func.max(targets.c.set_at)).scalar_subquery(),
             )
         ).one()
-    return "|".join("" if v is None else str(v) for v in row)
+    raw = "|".join("" if v is None else str(v) for v in row)
+    return hashlib.sha256(raw.encode()).hexdigest()[:20]
 
 
 def prepare(url: EngineRef = None) -> bool:

@@ -131,4 +131,61 @@ targets = Table(
     CheckConstraint("level >= 1", name="level_positive"),
 )
 
-TABLES = ("organisations", "assessments", "respondents", "assessment_scores", "competency_scores", "targets")
+# --- accounts (migration 0002; used when CXMATURITY_AUTH is set, see cxmaturity.auth) -------
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(254), nullable=False),  # trimmed and lower-cased
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(255)),  # argon2id; NULL: signs in through the identity provider only
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("password_changed_at", DateTime(timezone=True)),
+    UniqueConstraint("email"),
+    CheckConstraint("role IN ('admin', 'analyst', 'viewer')", name="role"),
+)
+
+# the organisations an analyst or viewer may see (an admin sees all and has no rows here)
+user_organisations = Table(
+    "user_organisations",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
+)
+
+# failed sign-ins per email (known or not, so a lockout never tells whether an account exists)
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("email", String(254), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("first_failure_at", DateTime(timezone=True), nullable=False),
+    Column("locked_until", DateTime(timezone=True)),
+)
+
+# who did what, when; organisation by name (not a key) so entries outlive a deleted organisation
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(254), nullable=False),  # account email, or "local" (single-user mode, CLI)
+    Column("action", String(32), nullable=False),
+    Column("organisation", String(200)),
+    Column("detail", Text),
+    Index("ix_audit_log_at", "at"),
+)
+
+TABLES = (
+    "organisations",
+    "assessments",
+    "respondents",
+    "assessment_scores",
+    "competency_scores",
+    "targets",
+    "users",
+    "user_organisations",
+    "login_attempts",
+    "audit_log",
+)

@@ -63,7 +63,7 @@ st.subheader("Published figures and their sources")
 st.caption("Every benchmark figure the dashboard shows comes from this table; nothing is estimated or derived.")
 rows = dashboard.programme_figures()
 st.dataframe(
-    [{k: ("–" if v is None else v) for k, v in r.items() if k not in ("kind", "model")} for r in rows],
+    [{k: ("–" if v is None else str(v)) for k, v in r.items() if k not in ("kind", "model")} for r in rows],
     hide_index=True,
     width="stretch",
     column_config={"Year": st.column_config.TextColumn()},

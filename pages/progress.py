@@ -73,6 +73,10 @@ if view.targets:
 else:
     st.caption("No targets set yet.")
 
+user = ui.current_user()
+if not user.can_write(sel.org):
+    st.caption("Targets are set by analysts and administrators.")
+    st.stop()
 with st.form("set_target"):
     st.markdown("**Set a target**")
     names = {c.id: c.name for c in model.competencies}
@@ -82,6 +86,6 @@ with st.form("set_target"):
     horizon = c2.selectbox("Horizon", [6, 12, 24], format_func=lambda m: f"{m} months", index=1, key="target_horizon")
     level = c3.selectbox("Target level", list(levels), format_func=levels.get, key="target_level")
     if st.form_submit_button("Save target"):
-        dashboard.set_target(sel.org, sel.model_id, competency, horizon, level)
+        dashboard.set_target(sel.org, sel.model_id, competency, horizon, level, user=user)
         st.toast(f"Target saved: {names[competency]} at level {levels[level]} within {horizon} months.")
         st.rerun()

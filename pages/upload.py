@@ -55,7 +55,7 @@ st.success(
 )
 for warning in preview.warnings:
     st.warning(ui.md(warning))
-for org_name, assessment_id in dashboard.where_stored(preview):
+for org_name, assessment_id in dashboard.where_stored(preview, ui.current_user()):
     st.info(f"This exact file is already stored for {ui.md(org_name)} as assessment #{assessment_id}.")
 
 st.subheader("3. Preview (not saved yet)")
@@ -67,7 +67,8 @@ c3.metric("Respondents", score.respondents)
 ui.chart(preview.radar)
 
 st.subheader("4. Save")
-orgs = [o.name for o in dashboard.organisations()]
+user = ui.current_user()
+orgs = [o.name for o in dashboard.organisations(user) if user.can_write(o.name)]
 NEW = "New organisation…"
 with st.form("save_assessment"):
     org_choice = st.selectbox("Organisation", [*orgs, NEW], key="save_org")
@@ -86,9 +87,14 @@ if submitted:
     if not org:
         st.error("Give the new organisation a name.")
         st.stop()
-    assessment_id, created = dashboard.save_upload(
-        preview, org, date, label.strip() or None, industry.strip() or None, size.strip() or None, region.strip() or None
-    )
+    try:
+        assessment_id, created = dashboard.save_upload(
+            preview, org, date, label.strip() or None, industry.strip() or None, size.strip() or None,
+            region.strip() or None, user=user,
+        )
+    except dashboard.AccessDenied as exc:
+        st.error(str(exc))
+        st.stop()
     if created:
         st.session_state["upload_message"] = ("success", f"Saved as assessment #{assessment_id} for {ui.md(org)}. It now appears in Overview and Progress.")
         ui.select_after_rerun(org, survey.model.id, assessment_id)

@@ -291,22 +291,27 @@ def test_targets_set_replace_and_list(engine):
 
 
 def test_peer_scores_latest_per_other_organisation(engine, make_survey_csv):
-    for i, (industry, size) in enumerate([("Banking", "250–999"), ("Banking", "5,000+"), ("Retail", "5,000+")]):
-        attrs = {"industry": industry, "size_band": size, "region": "Europe"}
-        for j, date in enumerate(("2025-01-01", "2025-07-01")):
+    # 10 peers: Banking 0-5, Retail 6-9; size 250–999 for 0-4, 5,000+ for 5-9; all Europe
+    for i in range(10):
+        attrs = {"industry": "Banking" if i < 6 else "Retail", "size_band": "250–999" if i < 5 else "5,000+", "region": "Europe"}
+        for j, date in enumerate(("2025-01-01", "2025-07-01")[: 2 if i < 3 else 1]):
             survey = _survey(make_survey_csv, name=f"p{i}{j}.csv", seed=10 * i + j)
             repository.import_assessment(survey, f"Peer {i}", date, org_attributes=attrs, engine=engine)
     own = repository.import_assessment(_survey(make_survey_csv, name="own.csv", seed=99), "Own", "2025-03-01", engine=engine)
     rows = repository.peer_competency_scores("gartner", exclude_org="Own", engine=engine)
-    assert len(rows) == 3
+    assert len(rows) == 10
     assert all(set(r) == {c for c in ("vision", "strategy", "metrics", "governance", "organization", "processes", "technology")} for r in rows)
-    latest = {repository.history(f"Peer {i}", engine=engine)[-1]["competencies"][0]["score"] for i in range(3)}
+    latest = {repository.history(f"Peer {i}", engine=engine)[-1]["competencies"][0]["score"] for i in range(10)}
     assert {r["vision"] for r in rows} == latest
-    assert len(repository.peer_competency_scores("gartner", exclude_org="Own", industry="Banking", engine=engine)) == 2
-    assert len(repository.peer_competency_scores("gartner", exclude_org="Own", size="5,000+", region="Europe", engine=engine)) == 2
-    assert len(repository.peer_competency_scores("gartner", exclude_org="Peer 0", engine=engine)) == 3  # 2 peers + Own
+    assert len(repository.peer_competency_scores("gartner", exclude_org="Own", industry="Banking", engine=engine)) == 6
+    assert len(repository.peer_competency_scores("gartner", exclude_org="Own", size="5,000+", region="Europe", engine=engine)) == 5
+    assert len(repository.peer_competency_scores("gartner", exclude_org="Peer 0", engine=engine)) == 10  # 9 peers + Own
+    # fewer than 5 organisations: nothing at all, so a narrow filter never singles one out
+    assert repository.peer_competency_scores("gartner", exclude_org="Own", industry="Retail", engine=engine) == []
+    assert repository.peer_competency_scores("gartner", exclude_org="Own", industry="Banking", size="5,000+", engine=engine) == []
+    # only values that at least 5 peers share
     assert repository.peer_filter_options("gartner", exclude_org="Own", engine=engine) == {
-        "industry": ["Banking", "Retail"],
+        "industry": ["Banking"],
         "size": ["250–999", "5,000+"],
         "region": ["Europe"],
     }
@@ -315,12 +320,14 @@ def test_peer_scores_latest_per_other_organisation(engine, make_survey_csv):
 
 def test_demo_peers_only_stand_beside_demo_organisations(engine, make_survey_csv):
     demo_attrs = {"is_demo": True, "industry": "Banking"}
-    repository.import_assessment(_survey(make_survey_csv, name="d.csv"), "Demo peer", "2025-01-01", org_attributes=demo_attrs, engine=engine)
+    for i in range(5):
+        survey = _survey(make_survey_csv, name=f"d{i}.csv", seed=20 + i)
+        repository.import_assessment(survey, f"Demo peer {i}", "2025-01-01", org_attributes=demo_attrs, engine=engine)
     repository.import_assessment(_survey(make_survey_csv, name="r.csv", seed=1), "Real", "2025-01-01", engine=engine)
     repository.import_assessment(_survey(make_survey_csv, name="d2.csv", seed=2), "Demo own", "2025-01-01", org_attributes=demo_attrs, engine=engine)
     assert len(repository.peer_competency_scores("gartner", exclude_org="Real", engine=engine)) == 0
-    assert len(repository.peer_competency_scores("gartner", exclude_org="Demo own", engine=engine)) == 2
-    assert len(repository.peer_competency_scores("gartner", exclude_org="Real", include_demo=True, engine=engine)) == 2
+    assert len(repository.peer_competency_scores("gartner", exclude_org="Demo own", engine=engine)) == 6
+    assert len(repository.peer_competency_scores("gartner", exclude_org="Real", include_demo=True, engine=engine)) == 6
 
 
 def test_list_organisations_puts_real_ones_first(engine):

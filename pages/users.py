@@ -1,0 +1,24 @@
+"""Users & audit log (administrators): who can see what, and who did what when."""
+
+import streamlit as st
+
+import ui
+from cxmaturity import dashboard
+
+ui.page_setup("pages/users.py")
+
+user = ui.current_user()
+if not user.is_admin:  # not registered for other roles; refuse anyway
+    st.error("Only administrators can see this page.")
+    st.stop()
+
+st.title("Users & audit log")
+st.caption("Add, change or remove users with `cxmaturity user add|passwd|remove` on the server.")
+st.dataframe(dashboard.users(user), hide_index=True, width="stretch")
+
+st.subheader("Audit log")
+entries = dashboard.audit_log(user)
+if entries:
+    st.dataframe(entries, hide_index=True, width="stretch")
+else:
+    st.caption("Nothing recorded yet.")
