@@ -321,6 +321,33 @@ class CompetencyView:
     group_count: int
     suppressed_groups: int
     levels: list[dict]  # number, name, description (competency descriptor where there is one), current
+    breakdown: pd.DataFrame  # departments x competencies, for download
+
+
+def department_table(model: MaturityModel, scores: AssessmentScore) -> pd.DataFrame:
+    """Scores by department as a table; suppressed groups say so instead of a number."""
+    rows = []
+    for g in scores.groups:
+        row = {"Department": g.name, "Respondents": g.n}
+        by_id = {c.id: c.score for c in (g.competencies or [])}
+        for comp in model.competencies:
+            row[comp.name] = "suppressed" if g.suppressed else by_id.get(comp.id)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["Department", "Respondents", *[c.name for c in model.competencies]])
+
+
+def download_files(table: pd.DataFrame, stem: str) -> dict[str, tuple[bytes, str, str]]:
+    """CSV and Excel versions of a table, with no cell that a spreadsheet would run as a formula."""
+    from cxmaturity.exports import to_safe_csv, to_safe_xlsx
+
+    return {
+        "CSV": (to_safe_csv(table).encode("utf-8-sig"), f"{stem}.csv", "text/csv"),
+        "Excel": (
+            to_safe_xlsx(table),
+            f"{stem}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    }
 
 
 def build_competency_view(
@@ -350,6 +377,7 @@ def build_competency_view(
         ),
         heatmap=charts.build_department_heatmap_figure(model, scores.groups),
         group_count=len(scores.groups),
+        breakdown=department_table(model, scores),
         suppressed_groups=sum(1 for g in scores.groups if g.suppressed),
         levels=levels,
     )

@@ -49,6 +49,12 @@ if view.suppressed_groups:
         "or hidden so a small department's score cannot be worked out from the total."
     )
 
+if view.group_count:
+    files = dashboard.download_files(view.breakdown, "scores-by-department")
+    cols = st.columns(len(files) + 3)
+    for col, (kind, (data, name, mime)) in zip(cols, files.items()):
+        col.download_button(f"Download {kind}", data=data, file_name=name, mime=mime, key=f"download_{kind}")
+
 st.subheader("Level descriptions")
 for lv in view.levels:
     marker = " ← you are here" if lv["current"] else ""
