@@ -52,7 +52,7 @@ if view.suppressed_groups:
 if view.group_count:
     files = dashboard.download_files(view.breakdown, "scores-by-department")
     cols = st.columns(len(files) + 3)
-    for col, (kind, (data, name, mime)) in zip(cols, files.items()):
+    for col, (kind, (data, name, mime)) in zip(cols, files.items(), strict=False):
         col.download_button(f"Download {kind}", data=data, file_name=name, mime=mime, key=f"download_{kind}")
 
 st.subheader("Level descriptions")
