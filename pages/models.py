@@ -30,7 +30,7 @@ if model.points_max:
     st.caption(f"Scored in points: items × block score, {model.points_max} points at most.")
 
 st.subheader("Levels")
-st.dataframe(
+st.table(
     [
         {
             "Level": lv.number,
@@ -41,14 +41,13 @@ st.dataframe(
         }
         for lv in model.levels
     ],
-    hide_index=True,
-    width="stretch",
 )
 
 matrix = dashboard.descriptor_matrix(model)
 if matrix is not None:
     st.subheader("Descriptor matrix")
-    st.dataframe(matrix, hide_index=True, width="stretch")
+    st.caption("What each level looks like for each competency; respondents choose the description that fits best.")
+    st.table(matrix.set_index("Competency"))
 
 st.subheader("Competencies and items")
 for comp in model.competencies:
@@ -62,12 +61,7 @@ for comp in model.competencies:
 st.subheader("Published figures and their sources")
 st.caption("Every benchmark figure the dashboard shows comes from this table; nothing is estimated or derived.")
 rows = dashboard.programme_figures()
-st.dataframe(
-    [{k: ("–" if v is None else str(v)) for k, v in r.items() if k not in ("kind", "model")} for r in rows],
-    hide_index=True,
-    width="stretch",
-    column_config={"Year": st.column_config.TextColumn()},
-)
+st.table([{k: ("–" if v is None else str(v)) for k, v in r.items() if k not in ("kind", "model")} for r in rows])
 if model.notes:
     with st.expander("Notes on the source text"):
         st.write(model.notes)
