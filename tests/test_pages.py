@@ -268,7 +268,7 @@ def test_upload_and_models_pages_work_without_data(empty_db):
     at.switch_page(MODELS).run()
     assert_no_exception(at)
     assert titles(at) == ["Models & sources"]
-    assert len(at.dataframe) >= 2  # levels, published figures
+    assert len(at.table) >= 2  # levels, published figures (wrapped tables)
 
 
 # --- Overview and the sidebar selectors ----------------------------------------------------
