@@ -74,7 +74,7 @@ def sign_out() -> None:
 
 
 def require_sign_in():
-    """The signed-in user, or the sign-in form (and stop). Local mode needs no sign-in."""
+    """The signed-in user, or the sign-in page (and stop). Local mode needs no sign-in."""
     mode = auth_mode()
     if mode == "none":
         return auth.LOCAL_USER
@@ -86,22 +86,40 @@ def require_sign_in():
             st.session_state["user"] = fresh
             return fresh
         st.session_state.pop("user", None)
+    if mode == "oidc" and st.user.is_logged_in:
+        user = _oidc_account()
+        if user is not None:
+            st.session_state["user"] = user
+            auth.record("sign_in", detail="identity provider", user=user)
+            st.rerun()
+    # The sign-in form is the only page registered: without a navigation, Streamlit would list
+    # the files of pages/ in the sidebar to anonymous visitors.
+    page = _oidc_sign_in_page if mode == "oidc" else _password_sign_in_page
+    st.navigation([st.Page(page, title="Sign in", default=True)], position="hidden").run()
+    st.stop()
+
+
+def _oidc_account():
+    """The account for the identity provider's email, or None (refused: unknown or unverified)."""
+    if st.user.get("email_verified") is False:  # an unverified address proves nothing
+        return None
+    return auth.user_for_email(str(st.user.get("email") or ""))
+
+
+def _oidc_sign_in_page() -> None:
     st.title("CX Maturity Dashboard")
-    if mode == "oidc":
-        if not st.user.is_logged_in:
-            st.write("Sign in with your organisation's account to see your CX maturity results.")
-            if st.button("Sign in", type="primary"):
-                st.login()
-            st.stop()
-        user = auth.user_for_email(str(st.user.get("email") or ""))
-        if user is None:
-            st.error("Your account has no access to this dashboard. Ask an administrator to add you.")
-            if st.button("Sign out"):
-                st.logout()
-            st.stop()
-        st.session_state["user"] = user
-        auth.record("sign_in", detail="identity provider", user=user)
-        return user
+    if not st.user.is_logged_in:
+        st.write("Sign in with your organisation's account to see your CX maturity results.")
+        if st.button("Sign in", type="primary"):
+            st.login()
+        return
+    st.error("Your account has no access to this dashboard. Ask an administrator to add you.")
+    if st.button("Sign out"):
+        st.logout()
+
+
+def _password_sign_in_page() -> None:
+    st.title("CX Maturity Dashboard")
     with st.form("sign_in"):
         email = st.text_input("Email", key="sign_in_email")
         password = st.text_input("Password", type="password", key="sign_in_password")
@@ -112,7 +130,6 @@ def require_sign_in():
             st.session_state["user"] = result.user
             st.rerun()
         st.error(result.message)
-    st.stop()
 
 
 def prepare_database() -> None:
@@ -256,7 +273,7 @@ def progress_view(org: str, model_id: str, version: str):
     return _progress_view(org, model_id, version, current_user())
 
 
-_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:=&")
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:=&@")
 
 
 def md(text: object) -> str:

@@ -71,12 +71,15 @@ user = ui.current_user()
 orgs = [o.name for o in dashboard.organisations(user) if user.can_write(o.name)]
 NEW = "New organisation…"
 with st.form("save_assessment"):
-    org_choice = st.selectbox("Organisation", [*orgs, NEW], key="save_org")
-    new_name = st.text_input("New organisation name", key="save_new_org", max_chars=200)
-    c1, c2, c3 = st.columns(3)
-    industry = c1.text_input("Industry (new organisation)", key="save_industry")
-    size = c2.text_input("Size band (new organisation)", key="save_size")
-    region = c3.text_input("Region (new organisation)", key="save_region")
+    # only administrators create organisations; analysts save into theirs
+    org_choice = st.selectbox("Organisation", [*orgs, NEW] if user.is_admin else orgs, key="save_org")
+    new_name = industry = size = region = ""
+    if user.is_admin:
+        new_name = st.text_input("New organisation name", key="save_new_org", max_chars=200)
+        c1, c2, c3 = st.columns(3)
+        industry = c1.text_input("Industry (new organisation)", key="save_industry")
+        size = c2.text_input("Size band (new organisation)", key="save_size")
+        region = c3.text_input("Region (new organisation)", key="save_region")
     c1, c2 = st.columns(2)
     date = c1.date_input("Assessment date", value=dt.date.today(), key="save_date", format="DD/MM/YYYY")
     label = c2.text_input("Label", placeholder="e.g. Spring 2026 wave", key="save_label", max_chars=200)
@@ -85,7 +88,7 @@ with st.form("save_assessment"):
 if submitted:
     org = new_name.strip() if org_choice == NEW else org_choice
     if not org:
-        st.error("Give the new organisation a name.")
+        st.error("Choose an organisation, or give the new organisation a name.")
         st.stop()
     try:
         assessment_id, created = dashboard.save_upload(

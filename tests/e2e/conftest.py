@@ -76,9 +76,15 @@ class Server:
             pass
 
 
-def start_server(directory: Path, **env_extra: str) -> Server:
-    """``streamlit run app.py`` on a fresh SQLite file in ``directory`` (demo on); waits for health."""
-    port = _free_port()
+def start_server(
+    directory: Path, *, port: int | None = None, args: tuple[str, ...] = (), **env_extra: str
+) -> Server:
+    """``streamlit run app.py`` on a fresh SQLite file in ``directory`` (demo on); waits for health.
+
+    ``port``: a port chosen beforehand (e.g. one an OIDC redirect URI names); ``args``: more
+    ``streamlit run`` options (e.g. ``("--secrets.files", path)``); ``env_extra``: environment.
+    """
+    port = port or _free_port()
     database = directory / "dashboard.db"
     log = directory / "streamlit.log"
     env = dict(os.environ)
@@ -93,6 +99,7 @@ def start_server(directory: Path, **env_extra: str) -> Server:
         "--server.headless", "true",
         "--server.fileWatcherType", "none",  # others edit the app while tests run: no reloads
         "--browser.gatherUsageStats", "false",
+        *args,
     ]  # fmt: skip
     with open(log, "wb") as out:
         process = subprocess.Popen(
@@ -193,3 +200,12 @@ def page(context):
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def e2e_tools(chromium_executable):
+    """Plain helpers for test modules that start servers of their own (the caller stops them):
+    start_server(directory, port=None, args=(), **env) -> Server, free_port() -> int."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(start_server=start_server, free_port=_free_port)
