@@ -119,17 +119,20 @@ def _oidc_sign_in_page() -> None:
 
 
 def _password_sign_in_page() -> None:
-    st.title("CX Maturity Dashboard")
-    with st.form("sign_in"):
-        email = st.text_input("Email", key="sign_in_email")
-        password = st.text_input("Password", type="password", key="sign_in_password")
-        submitted = st.form_submit_button("Sign in", type="primary")
-    if submitted:
-        result = auth.authenticate(email, password)
-        if result.ok:
-            st.session_state["user"] = result.user
-            st.rerun()
-        st.error(result.message)
+    _, middle, _ = st.columns([1, 2, 1])  # a form of reading width, not the whole screen
+    with middle:
+        st.title("CX Maturity Dashboard")
+        st.caption("Sign in to see your organisation's CX maturity results.")
+        with st.form("sign_in"):
+            email = st.text_input("Email", key="sign_in_email")
+            password = st.text_input("Password", type="password", key="sign_in_password")
+            submitted = st.form_submit_button("Sign in", type="primary")
+        if submitted:
+            result = auth.authenticate(email, password)
+            if result.ok:
+                st.session_state["user"] = result.user
+                st.rerun()
+            st.error(result.message)
 
 
 def prepare_database() -> None:
