@@ -88,3 +88,24 @@ def tiny_model(
             ],
         }
     )
+
+
+def clean_gartner_csv(seed: int, n: int = 24) -> bytes:
+    """A clean Gartner survey in the CSV template layout (answers around the middle of the scale)."""
+    import numpy as np
+    import pandas as pd
+
+    model = load_models()["gartner"]
+    rng = np.random.default_rng(seed)
+    lo, hi = model.scale.min, model.scale.max
+    frame = pd.DataFrame(
+        {
+            "respondent_id": [f"r{i + 1}" for i in range(n)],
+            "department": rng.choice(["Customer Service", "Sales", "IT"], size=n),
+            "role": rng.choice(["Manager", "Specialist"], size=n),
+            "submitted_at": ["2026-01-10"] * n,
+        }
+    )
+    for item in model.item_ids:
+        frame[item] = np.clip(np.rint(rng.normal((lo + hi) / 2, (hi - lo) / 4, size=n)), lo, hi).astype(int)
+    return frame.to_csv(index=False).encode("utf-8")

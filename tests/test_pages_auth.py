@@ -24,14 +24,11 @@ import json
 import sqlite3
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1 import app_test as app_test_module
-from test_pages import (  # same AppTest set-up and helpers as the page tests
-    _NavigationPagesManager,
+from survey_files import clean_gartner_csv
+from test_pages import (  # same AppTest set-up, isolation fixture and helpers as the page tests
+    _streamlit_isolation,  # noqa: F401  (autouse fixture)
     assert_no_exception,
     button,
     rendered_texts,
@@ -86,40 +83,8 @@ OIDC_SECRETS = {
 # --- fixtures ------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _streamlit_isolation(monkeypatch):
-    """Fresh Streamlit caches and engines for every test; app.py runs on every rerun."""
-    from cxmaturity import db
-
-    monkeypatch.setattr(app_test_module, "PagesManager", _NavigationPagesManager)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    db.dispose_engines()
-
-
 def survey_csv(seed: int, n: int = 24) -> bytes:
-    """A clean Gartner survey in the CSV template layout."""
-    from cxmaturity.models import get_model
-
-    model = get_model("gartner")
-    rng = np.random.default_rng(seed)
-    lo, hi = model.scale.min, model.scale.max
-    frame = pd.DataFrame(
-        {
-            "respondent_id": [f"r{i + 1}" for i in range(n)],
-            "department": rng.choice(["Customer Service", "Sales", "IT"], size=n),
-            "role": rng.choice(["Manager", "Specialist"], size=n),
-            "submitted_at": ["2026-01-10"] * n,
-        }
-    )
-    for item in model.item_ids:
-        frame[item] = np.clip(
-            np.rint(rng.normal((lo + hi) / 2, (hi - lo) / 4, size=n)), lo, hi
-        ).astype(int)
-    return frame.to_csv(index=False).encode("utf-8")
+    return clean_gartner_csv(seed, n)
 
 
 @pytest.fixture(scope="module")

@@ -30,9 +30,8 @@ import urllib.request
 import warnings
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
+from survey_files import clean_gartner_csv
 
 pytestmark = pytest.mark.e2e
 
@@ -82,25 +81,8 @@ DASHBOARD_WORDS = [
 
 
 def survey_csv(path: Path, seed: int, n: int = 24) -> Path:
-    """A clean Gartner survey in the CSV template layout."""
-    from cxmaturity.models import get_model
-
-    model = get_model("gartner")
-    rng = np.random.default_rng(seed)
-    lo, hi = model.scale.min, model.scale.max
-    frame = pd.DataFrame(
-        {
-            "respondent_id": [f"r{i + 1}" for i in range(n)],
-            "department": rng.choice(["Customer Service", "Sales", "IT"], size=n),
-            "role": rng.choice(["Manager", "Specialist"], size=n),
-            "submitted_at": ["2026-01-10"] * n,
-        }
-    )
-    for item in model.item_ids:
-        frame[item] = np.clip(
-            np.rint(rng.normal((lo + hi) / 2, (hi - lo) / 4, size=n)), lo, hi
-        ).astype(int)
-    frame.to_csv(path, index=False, encoding="utf-8")
+    """A clean Gartner survey in the CSV template layout, written to ``path``."""
+    path.write_bytes(clean_gartner_csv(seed, n))
     return path
 
 
