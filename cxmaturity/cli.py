@@ -62,7 +62,7 @@ def cmd_models(args: argparse.Namespace) -> int:
         return 0
     for m in models.values():
         levels = ", ".join(f"{lv.number} {lv.name}" for lv in m.levels)
-        print(f"{m.id:12} {m.name} — {len(m.competencies)} competencies, {m.item_count} items; levels: {levels}")
+        print(f"{m.id:18} {m.name} — {len(m.competencies)} competencies, {m.item_count} items; levels: {levels}")
     return 0
 
 

@@ -439,3 +439,15 @@ def test_load_models_reports_the_bad_file(tmp_path):
     _write(tmp_path, _broken("gap") | {"id": "gappy"}, name="gappy.yaml")
     with pytest.raises(ModelFileError, match=r"gappy\.yaml"):
         load_models(tmp_path)
+
+
+def test_temkin_executive_commitment_levels_and_bands():
+    model = load_model(MODELS_DIR / "temkin_commitment.yaml")
+    assert [lv.name for lv in model.levels] == ["Opposers", "Passives", "Toe-dippers", "Supporters", "Champions"]
+    assert model.item_count == 14  # 3 + 3 + 3 + 3 + 2 actions the source lists
+    assert all(c.ours for c in model.competencies)  # the grouping is the project's, marked as such
+    # equal fifths of 1-5: 4.19 is still a Supporter, 4.2 a Champion, 5 the top
+    assert model.level_for(4.19).name == "Supporters"
+    assert model.level_for(4.2).name == "Champions"
+    assert model.level_for(5.0).name == "Champions"
+    assert model.level_for(1.0).name == "Opposers"
