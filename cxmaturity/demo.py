@@ -34,9 +34,9 @@ SECOND_MODEL = "forrester"
 
 # (date, label, respondents)
 GARTNER_WAVES = [
-    (dt.date(2025, 5, 15), "Wave 1 · May 2025", 84),
-    (dt.date(2025, 11, 15), "Wave 2 · Nov 2025", 97),
-    (dt.date(2026, 5, 15), "Wave 3 · May 2026", 112),
+    (dt.date(2025, 5, 15), "Wave 1", 84),
+    (dt.date(2025, 11, 15), "Wave 2", 97),
+    (dt.date(2026, 5, 15), "Wave 3", 112),
 ]
 SECOND_WAVE = (dt.date(2026, 2, 16), "Forrester pilot · Feb 2026", 90)
 
