@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import os
 import statistics
 import sys
@@ -69,16 +68,7 @@ def populate(url: str, orgs: int, per_org: int, respondents: int) -> float:
             rng = np.random.default_rng([o, w])
             levels = {c.id: float(rng.uniform(0.3, 0.6)) + 0.01 * w for c in model.competencies}
             answers, people = demo.generate_wave(model, respondents, levels, rng, demo.DEPARTMENTS, None, date, f"O{o}W{w}")
-            survey = SurveyData(
-                model=model,
-                answers=answers,
-                respondents=people,
-                encoding="utf-8",
-                delimiter=",",
-                export_format="csv",
-                model_detected=False,
-                content_hash=hashlib.sha256(f"bench:{o}:{w}".encode()).hexdigest(),
-            )
+            survey = SurveyData.generated(model, answers, people, f"bench:{o}:{w}")
             repository.import_assessment(survey, name, date, f"Wave {w + 1}", engine=url)
     return time.perf_counter() - start
 

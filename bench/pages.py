@@ -40,7 +40,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
-import hashlib
 import inspect
 import io
 import logging
@@ -127,11 +126,7 @@ def populate(url: str, assessments: int, respondents: int, departments: int, pee
     start = time.perf_counter()
 
     def store(org, attributes, index, date, label, answers, people):
-        survey = SurveyData(
-            model=model, answers=answers, respondents=people, encoding="utf-8", delimiter=",",
-            export_format="csv", model_detected=False,
-            content_hash=hashlib.sha256(f"bench-pages:{org}:{index}".encode()).hexdigest(),
-        )
+        survey = SurveyData.generated(model, answers, people, f"bench-pages:{org}:{index}")
         return repository.import_assessment(survey, org, date, label, org_attributes=attributes, engine=url).assessment_id
 
     own = []

@@ -12,7 +12,6 @@ so loading twice, or two processes loading at once, stores each wave once.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 
 import numpy as np
@@ -170,17 +169,7 @@ def _survey(model: MaturityModel, org: str, date: dt.date, answers: pd.DataFrame
     # a demo wave's identity is (organisation, model, date), not its generated numbers, so a
     # later change to the generator or the model never stores the same wave twice
     identity = f"cxmaturity-demo:v{DEMO_VERSION}:{org}:{model.id}:{date.isoformat()}"
-    return SurveyData(
-        model=model,
-        answers=answers,
-        respondents=people,
-        encoding="utf-8",
-        delimiter=",",
-        export_format="demo",
-        model_detected=False,
-        content_hash=hashlib.sha256(identity.encode("utf-8")).hexdigest(),
-        warnings=[],
-    )
+    return SurveyData.generated(model, answers, people, identity)
 
 
 def _pick(model: MaturityModel, wanted: tuple[str, ...], fallback: list[int], taken: set[str]) -> list[str]:

@@ -73,6 +73,26 @@ class SurveyData:
     # how many header rows the file has (1; 2 for SurveyMonkey; 3 for Qualtrics)
     header_rows: int = 1
 
+    @classmethod
+    def generated(
+        cls, model: MaturityModel, answers: pd.DataFrame, respondents: pd.DataFrame, identity: str
+    ) -> SurveyData:
+        """Answers made in code (demo, benchmarks), not read from a file.
+
+        ``identity`` stands in for the file's bytes: the same identity is the same "file", so
+        importing it twice stores it once.
+        """
+        return cls(
+            model=model,
+            answers=answers,
+            respondents=respondents,
+            encoding="utf-8",
+            delimiter=None,
+            export_format="generated",
+            model_detected=False,
+            content_hash=hashlib.sha256(identity.encode("utf-8")).hexdigest(),
+        )
+
 
 # --------------------------------------------------------------------------------------------
 # public helpers

@@ -4,7 +4,6 @@ import streamlit as st
 
 import ui
 from cxmaturity import dashboard
-from cxmaturity.benchmarks import document_title
 
 ui.page_setup("pages/models.py")
 
@@ -19,7 +18,7 @@ model_id = st.selectbox(
 model = models[model_id]
 
 st.markdown(
-    f"**Source:** {model.source.organisation}, as described in {document_title(model.source.document)} "
+    f"**Source:** {model.source.organisation}, as described in {dashboard.document_title(model.source.document)} "
     f"[`{model.source.document}`]"
 )
 if model.description:
