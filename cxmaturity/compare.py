@@ -33,19 +33,21 @@ import pandas as pd
 from scipy.special import stdtr  # Student t CDF; scipy.stats costs ~0.5 s to import
 
 from cxmaturity.models import MaturityModel
+from cxmaturity.rules import (  # noqa: F401
+    DECLINED,
+    IMPROVED,
+    NO_CLEAR_CHANGE,
+    SIGNIFICANCE,
+    TARGET_HORIZONS,
+    verdict,
+)
+from cxmaturity.rules import REASSESS_EARLIEST_MONTHS as EARLIEST_MONTHS
+from cxmaturity.rules import REASSESS_LATEST_MONTHS as LATEST_MONTHS
 from cxmaturity.scoring import respondent_competency_scores, respondent_overall_scores
-
-SIGNIFICANCE = 0.05
-IMPROVED = "improved"
-DECLINED = "declined"
-NO_CLEAR_CHANGE = "no clear change"
 
 OVERALL_ID = "overall"
 OVERALL_NAME = "Overall"
 
-EARLIEST_MONTHS = 6
-LATEST_MONTHS = 12
-TARGET_HORIZONS = (6, 12, 24)
 
 TIMELINE_COLUMNS = [
     "assessment_id",
@@ -158,15 +160,7 @@ def cohens_d(a: Iterable[float], b: Iterable[float]) -> float | None:
     return float((y.mean() - x.mean()) / pooled)
 
 
-def verdict_for(delta: float | None, p_value: float | None) -> str:
-    """Rule 9: "improved"/"declined" only when p < 0.05 (by the sign of delta)."""
-    if delta is None or p_value is None or p_value >= SIGNIFICANCE:
-        return NO_CLEAR_CHANGE
-    if delta > 0:
-        return IMPROVED
-    if delta < 0:
-        return DECLINED
-    return NO_CLEAR_CHANGE
+verdict_for = verdict  # rule 9 lives in cxmaturity.rules
 
 
 def _mean_or_none(arr: np.ndarray) -> float | None:

@@ -22,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 
+from cxmaturity import rules
+
 DATA_DIR = Path(os.environ.get("CXMATURITY_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
 MODELS_DIR = DATA_DIR / "models"
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there
@@ -138,14 +140,8 @@ class MaturityModel(_Strict):
         if self.aggregate == "points":
             if self.points_max is None:
                 problems.append(("points_max", "required when aggregate is 'points'"))
-            elif self.points_max != (expected := self.item_count * (self.scale.max - self.scale.min)):
-                problems.append(
-                    (
-                        "points_max",
-                        f"{self.points_max} does not match {self.item_count} items x "
-                        f"{self.scale.max - self.scale.min} points each = {expected}",
-                    )
-                )
+            elif self.points_max <= 0:
+                problems.append(("points_max", f"must be a positive number of points, not {self.points_max}"))
         elif self.points_max is not None:
             problems.append(("points_max", "only allowed when aggregate is 'points'"))
         if self.aggregate != "points" or self.points_max is not None:
@@ -219,8 +215,7 @@ class MaturityModel(_Strict):
         """
         if self.aggregate != "points":
             return competency_score
-        span = self.scale.max - self.scale.min
-        return (competency_score - self.scale.min) / span * float(self.points_max or 0)
+        return rules.points_share(competency_score, self.scale.min, self.scale.max, self.points_max or 0)
 
     def level_for_competency(self, competency_score: float | None) -> Level | None:
         if competency_score is None or math.isnan(competency_score):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-MIN_PEER_ORGANISATIONS = 5
+from cxmaturity.rules import MIN_PEER_ORGANISATIONS
 
 
 @dataclass

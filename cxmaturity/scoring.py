@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtrit  # t quantile; far lighter to import than scipy.stats
 
+from cxmaturity import rules
 from cxmaturity.models import MaturityModel
 
-DEFAULT_MIN_GROUP_SIZE = 5
+DEFAULT_MIN_GROUP_SIZE = rules.MIN_GROUP_SIZE
 NOT_GIVEN = "(not given)"
 
 
@@ -140,17 +141,11 @@ def respondent_overall_scores(model: MaturityModel, competency_scores: pd.DataFr
     return weighted.div(weight_sum.where(weight_sum > 0))
 
 
-def points_for(model: MaturityModel, competency_means: dict[str, float | None]) -> int | None:
-    """Rule 5: Σ_c (items in c) × S_c, rounded half up to the nearest integer."""
-    if model.aggregate != "points":
+def points_for(model: MaturityModel, overall_score: float | None) -> int | None:
+    """Rule 5: points = points_max × (overall − scale min) / (scale max − scale min), rounded half up."""
+    if model.aggregate != "points" or overall_score is None:
         return None
-    total = 0.0
-    for comp in model.competencies:
-        mean = competency_means.get(comp.id)
-        if mean is None:
-            return None
-        total += len(comp.items) * (mean - model.scale.min)
-    return int(math.floor(total + 0.5))
+    return rules.score_to_points(overall_score, model.scale.min, model.scale.max, model.points_max)
 
 
 def _overall(model: MaturityModel, comp_scores: list[CompetencyScore], respondent_overall: np.ndarray) -> OverallScore:
@@ -161,7 +156,9 @@ def _overall(model: MaturityModel, comp_scores: list[CompetencyScore], responden
     valid = respondent_overall[~np.isnan(respondent_overall)]
     sd = float(valid.std(ddof=1)) if len(valid) >= 2 else float("nan")
     ci95 = t_interval(score, sd, len(valid))
-    points = points_for(model, {c.id: c.score for c in comp_scores})
+    # points follow the weighted overall score; a competency nobody answered leaves no points
+    complete = len(scored) == len(model.competencies)
+    points = points_for(model, score) if complete else None
     level = model.level_for(points if model.aggregate == "points" else score)
     if model.aggregate == "points" and points is None:
         level = None

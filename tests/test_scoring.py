@@ -170,18 +170,42 @@ def test_alpha_reported_per_competency():
     assert b.alpha is None  # one item
 
 
-def test_points_model_rounds_half_up_and_bands_on_points():
+def test_points_follow_the_overall_score_and_bands_on_points():
     answers = frame({"r1": [3, 3, 3, 3, 3], "r2": [2, 3, 3, 3, 3]}, ["p1", "p2", "p3", "p4", "p5"])
     result = score_assessment(points_model(), answers)
     c1, c2 = result.competencies
     assert c1.score == pytest.approx(2.75)
     assert c2.score == pytest.approx(3.0)
-    # points = 2 * 2.75 + 3 * 3 = 14.5 -> 15 (half up, not banker's 14) -> stage 4 [15, 20)
-    assert result.overall.points == 15
-    assert (result.overall.level, result.overall.level_name) == (4, "S4")
+    # rule 5 (issue 10): equal weights -> overall (2.75 + 3) / 2 = 2.875;
+    # points = 25 x (2.875 - 0) / (5 - 0) = 14.375 -> 14 -> stage 3 [10, 15)
+    assert result.overall.score == pytest.approx(2.875)
+    assert result.overall.points == 14
+    assert (result.overall.level, result.overall.level_name) == (3, "S3")
     # a block's level reads its score as a share of the maximum: 2.75 / 5 * 25 = 13.75 -> S3
     assert c1.level == 3
     assert c2.level == 4  # 3 / 5 * 25 = 15
+
+
+def test_points_round_half_up():
+    # block 1: respondents 3, 3, 3, 3, 2 -> 2.8; block 2: all 3 -> 3.0; overall 2.9
+    rows = {f"r{i}": [3, 3, 3, 3, 3] for i in range(4)}
+    rows["r4"] = [2, 2, 3, 3, 3]
+    result = score_assessment(points_model(), frame(rows, ["p1", "p2", "p3", "p4", "p5"]))
+    assert result.overall.score == pytest.approx(2.9)
+    # 25 x 2.9 / 5 = 14.5 -> 15 (half up, where Python's round() would give the banker's 14)
+    assert result.overall.points == 15
+    assert result.overall.level == 4
+
+
+def test_points_follow_the_weights():
+    data = points_model().model_dump()
+    data["competencies"][1]["weight"] = 3.0
+    model = parse_model(data)
+    answers = frame({"r1": [1, 1, 5, 5, 5]}, ["p1", "p2", "p3", "p4", "p5"])
+    result = score_assessment(model, answers)
+    # overall (1 x 1 + 3 x 5) / 4 = 4.0 -> 25 x 4 / 5 = 20 points -> stage 5
+    assert result.overall.points == 20
+    assert result.overall.level == 5
 
 
 def test_points_maximum_is_top_stage():

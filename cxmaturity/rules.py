@@ -1,0 +1,77 @@
+"""Every rule of the product in one place: thresholds, horizons, verdicts, limits, conversions.
+
+Pages, views, services, the store and the CLI read these names; none of them writes "5
+respondents" or "6/12/24 months" itself. design.md §3 is the contract these implement.
+"""
+
+from __future__ import annotations
+
+import math
+
+# --- anonymity (design.md §3 rule 8; peers) ----------------------------------------------------
+
+# A department (or any respondent group) smaller than this is reported without a score.
+MIN_GROUP_SIZE = 5
+# Peer figures (medians, distributions, filter values) need at least this many other organisations.
+MIN_PEER_ORGANISATIONS = 5
+
+# --- change between assessments (rule 9) --------------------------------------------------------
+
+SIGNIFICANCE = 0.05  # a change counts as real only when Welch's p is below this
+IMPROVED = "improved"
+DECLINED = "declined"
+NO_CLEAR_CHANGE = "no clear change"
+VERDICTS = (IMPROVED, DECLINED, NO_CLEAR_CHANGE)
+
+
+def verdict(delta: float | None, p_value: float | None) -> str:
+    """Rule 9: "improved"/"declined" only when p < SIGNIFICANCE, otherwise "no clear change"."""
+    if delta is None or p_value is None or p_value >= SIGNIFICANCE:
+        return NO_CLEAR_CHANGE
+    if delta > 0:
+        return IMPROVED
+    if delta < 0:
+        return DECLINED
+    return NO_CLEAR_CHANGE
+
+
+# --- the assessment cycle (source 004: «Повторяйте оценку зрелости 1-2 раза в год») ----------------
+
+REASSESS_EARLIEST_MONTHS = 6  # the next wave is due 6 to 12 months after the last one
+REASSESS_LATEST_MONTHS = 12
+REASSESS_SOURCE = "004_54c6ee1b2e26fac7.txt"  # where the 6–12-month window is stated
+TARGET_HORIZONS = (6, 12, 24)  # months; source 004 plans over 6, 12 and 24 months
+RADAR_TARGET_HORIZON = 12  # the target drawn on the Overview radar
+
+# --- what a stored assessment holds ------------------------------------------------------------
+
+GROUP_BY = "department"  # the breakdown stored with every assessment
+RESPONDENT_ATTRIBUTES = ("department", "role", "submitted_at")  # stored in their own columns
+MAX_NAME = 200  # organisation names
+MAX_LABEL = 200  # assessment labels
+MAX_RESPONDENT_ID = 255
+MAX_PROBLEMS = 50  # an invalid file lists this many problems, then a count of the rest
+
+
+# --- points models (rule 5) --------------------------------------------------------------------
+
+
+def round_half_up(value: float) -> int:
+    """14.5 -> 15 (Python's round() would give the banker's 14). The 1e-9 keeps a half that
+    floating point computed as 14.4999999999 a half."""
+    return int(math.floor(value + 0.5 + 1e-9))
+
+
+def score_to_points(score: float, scale_min: float, scale_max: float, points_max: int) -> int:
+    """Rule 5: points = points_max × (score − scale min) / (scale max − scale min), rounded half up."""
+    return round_half_up(points_max * (score - scale_min) / (scale_max - scale_min))
+
+
+def points_share(score: float, scale_min: float, scale_max: float, points_max: int) -> float:
+    """The unrounded points a score stands for (where a block's level is read, rule 5/6)."""
+    return points_max * (score - scale_min) / (scale_max - scale_min)
+
+
+def points_to_score(points: float, scale_min: float, scale_max: float, points_max: int) -> float:
+    """The score on the answer scale that a number of points stands for (inverse of the above)."""
+    return scale_min + points / points_max * (scale_max - scale_min)
