@@ -26,10 +26,10 @@ dashboard_pages = [
 ]
 # pages a role may not use are not registered at all (and the domain refuses them too)
 data_pages = []
-if user.role in ("admin", "analyst"):
+if user.may_upload:
     data_pages.append(page("pages/upload.py", "Upload", ":material/upload_file:"))
 data_pages.append(page("pages/models.py", "Models & sources", ":material/menu_book:"))
-if user.role == "admin" and ui.auth_mode() != "none":
+if user.may_administer and ui.auth_mode() != "none":
     data_pages.append(page("pages/users.py", "Users & audit log", ":material/admin_panel_settings:"))
 
 navigation = st.navigation({"Dashboard": dashboard_pages, "Data": data_pages})

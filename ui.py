@@ -10,7 +10,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from cxmaturity import auth, dashboard
+from cxmaturity import access, services
+from cxmaturity.views import benchmarks as benchmarks_views
+from cxmaturity.views import competencies as competency_views
+from cxmaturity.views import format as formats
+from cxmaturity.views import overview as overview_views
+from cxmaturity.views import progress as progress_views
+from cxmaturity.views import selection as selection_views
 from cxmaturity.charts import PLOTLY_CONFIG
 
 UPLOAD_PAGE = "pages/upload.py"
@@ -25,7 +31,7 @@ class Selection:
 
 @st.cache_resource(show_spinner="Preparing the database…")
 def _prepare(url: str) -> bool:
-    return dashboard.prepare_database(url)
+    return services.prepare(url)
 
 
 def page_setup(page_path: str) -> None:
@@ -58,11 +64,11 @@ def auth_mode() -> str:
         pass
     except Exception:  # an unreadable secrets file must not open the app to everyone
         return "local"
-    return auth.auth_mode()  # CXMATURITY_AUTH; an unknown value raises instead of opening up
+    return access.auth_mode()  # CXMATURITY_AUTH; an unknown value raises instead of opening up
 
 
 def current_user():
-    return st.session_state.get("user", auth.LOCAL_USER if auth_mode() == "none" else None)
+    return st.session_state.get("user", access.LOCAL_USER if auth_mode() == "none" else None)
 
 
 def sign_out() -> None:
@@ -77,11 +83,11 @@ def require_sign_in():
     """The signed-in user, or the sign-in page (and stop). Local mode needs no sign-in."""
     mode = auth_mode()
     if mode == "none":
-        return auth.LOCAL_USER
+        return access.LOCAL_USER
     signed_in = st.session_state.get("user")
     if signed_in is not None:
         # re-read on every run: a changed role or a removed account applies at once
-        fresh = auth.get_user(signed_in.email)
+        fresh = services.get_user(signed_in.email)
         if fresh is not None:
             st.session_state["user"] = fresh
             return fresh
@@ -90,7 +96,7 @@ def require_sign_in():
         user = _oidc_account()
         if user is not None:
             st.session_state["user"] = user
-            auth.record("sign_in", detail="identity provider", user=user)
+            services.record(access.SIGN_IN, detail="identity provider", user=user)
             st.rerun()
     # The sign-in form is the only page registered: without a navigation, Streamlit would list
     # the files of pages/ in the sidebar to anonymous visitors.
@@ -103,7 +109,7 @@ def _oidc_account():
     """The account for the identity provider's email, or None (refused: unknown or unverified)."""
     if st.user.get("email_verified") is False:  # an unverified address proves nothing
         return None
-    return auth.user_for_email(str(st.user.get("email") or ""))
+    return services.user_for_email(str(st.user.get("email") or ""))
 
 
 def _oidc_sign_in_page() -> None:
@@ -128,7 +134,7 @@ def _password_sign_in_page() -> None:
             password = st.text_input("Password", type="password", key="sign_in_password")
             submitted = st.form_submit_button("Sign in", type="primary")
         if submitted:
-            result = auth.authenticate(email, password)
+            result = services.authenticate(email, password)
             if result.ok:
                 st.session_state["user"] = result.user
                 st.rerun()
@@ -136,21 +142,21 @@ def _password_sign_in_page() -> None:
 
 
 def prepare_database() -> None:
-    _prepare(dashboard.database_url())
+    _prepare(services.database_url())
 
 
 def data_version() -> str:
-    return dashboard.data_version()
+    return services.data_version()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _organisations(version: str, user) -> list[str]:
-    return [o.name for o in dashboard.organisations(user)]
+    return selection_views.organisation_names(user)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _assessments(org: str, version: str, user) -> list[dashboard.AssessmentInfo]:
-    return dashboard.assessments(org, user)
+def _assessments(org: str, version: str, user) -> list[selection_views.AssessmentInfo]:
+    return selection_views.assessments(org, user)
 
 
 def sidebar_selectors() -> Selection:
@@ -173,7 +179,7 @@ def sidebar_selectors() -> Selection:
         org = st.selectbox("Organisation", orgs, key="org")
         items = _assessments(org, version, current_user())
         model_ids = list(dict.fromkeys(a.model_id for a in items))
-        model_names = dashboard.model_names()
+        model_names = selection_views.model_names()
         if st.session_state.get("model") not in model_ids:
             st.session_state["model"] = model_ids[0] if model_ids else None
         model_id = st.selectbox(
@@ -226,8 +232,7 @@ def chart(fig) -> None:
     st.plotly_chart(fig, width="stretch", theme=None, config=PLOTLY_CONFIG)
 
 
-def fmt(value: float | None, digits: int = 2) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
+fmt = formats.number  # the one number formatter (cxmaturity.views.format)
 
 
 # --- cached domain views -------------------------------------------------------------------
@@ -240,7 +245,7 @@ def fmt(value: float | None, digits: int = 2) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _overview(org, model_id, assessment_id, version, user):
-    return dashboard.overview(org, model_id, assessment_id, user=user)
+    return overview_views.overview(org, model_id, assessment_id, user=user)
 
 
 def overview(org: str, model_id: str, assessment_id: int, version: str):
@@ -249,7 +254,7 @@ def overview(org: str, model_id: str, assessment_id: int, version: str):
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _competency_view(org, model_id, assessment_id, competency_id, version, user):
-    return dashboard.competency_view(org, model_id, assessment_id, competency_id, user=user)
+    return competency_views.competency_view(org, model_id, assessment_id, competency_id, user=user)
 
 
 def competency_view(org: str, model_id: str, assessment_id: int, competency_id: str, version: str):
@@ -258,7 +263,7 @@ def competency_view(org: str, model_id: str, assessment_id: int, competency_id: 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _benchmarks_view(org, model_id, assessment_id, industry, size, region, version, user):
-    return dashboard.benchmarks_view(
+    return benchmarks_views.benchmarks_view(
         org, model_id, assessment_id, industry=industry, size=size, region=region, user=user
     )
 
@@ -269,7 +274,7 @@ def benchmarks_view(org, model_id, assessment_id, industry, size, region, versio
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _progress_view(org, model_id, version, user):
-    return dashboard.progress_view(org, model_id, user=user)
+    return progress_views.progress_view(org, model_id, user=user)
 
 
 def progress_view(org: str, model_id: str, version: str):

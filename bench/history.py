@@ -2,7 +2,7 @@
 
 200 assessments of 500 respondents each across 20 organisations (gartner), stored through the
 repository into a temporary SQLite database (or CXMATURITY_BENCH_URL). Then, in the same run,
-times ``repository.history`` + ``repository.comparison`` for one organisation against a raw
+times ``services.history`` + ``services.comparison`` for one organisation against a raw
 ``text()`` select of the same organisation's stored rows (its score rows and all its answer
 rows: what recomputing history and comparison from the raw data has to read at least), and
 prints the times and their ratio. Also shown: the first ("cold") call, with the comparison memo
@@ -31,7 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text  # noqa: E402
 
-from cxmaturity import db, demo, repository  # noqa: E402
+from cxmaturity import services  # noqa: E402
+from cxmaturity.services import demo  # noqa: E402
+from cxmaturity.store import engine as db  # noqa: E402
 from cxmaturity.survey import SurveyData  # noqa: E402
 
 PLAIN_SQL = """
@@ -59,7 +61,7 @@ ORDER BY r.assessment_id, r.position
 
 
 def populate(url: str, orgs: int, per_org: int, respondents: int) -> float:
-    model = repository._model("gartner")
+    model = services.model("gartner")
     start = time.perf_counter()
     for o in range(orgs):
         name = f"Bench org {o + 1:02d}"
@@ -69,7 +71,7 @@ def populate(url: str, orgs: int, per_org: int, respondents: int) -> float:
             levels = {c.id: float(rng.uniform(0.3, 0.6)) + 0.01 * w for c in model.competencies}
             answers, people = demo.generate_wave(model, respondents, levels, rng, demo.DEPARTMENTS, None, date, f"O{o}W{w}")
             survey = SurveyData.generated(model, answers, people, f"bench:{o}:{w}")
-            repository.import_assessment(survey, name, date, f"Wave {w + 1}", engine=url)
+            services.import_assessment(survey, name, date, f"Wave {w + 1}", engine=url)
     return time.perf_counter() - start
 
 
@@ -99,15 +101,15 @@ def main(argv: list[str] | None = None) -> int:
               f"({seconds / total * 1000:.0f} ms per import)")
 
         org = f"Bench org {args.orgs // 2:02d}"
-        waves = repository.list_assessments(org, "gartner", engine=engine)
-        last_two = (waves[-2]["id"], waves[-1]["id"])
+        waves = services.list_assessments(org, "gartner", engine=engine)
+        last_two = (waves[-2].id, waves[-1].id)
 
         def through_repository():
-            repository.history(org, "gartner", engine=engine)
-            repository.comparison(org, "gartner", engine=engine)
+            services.history(org, "gartner", engine=engine)
+            services.comparison(org, "gartner", engine=engine)
 
         def cold_repository():
-            repository.clear_caches(models=False)
+            services.clear_caches(models=False)
             through_repository()
 
         def plain_select():
@@ -125,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         cold_s = timed(cold_repository, args.repeat)
         plain_s = timed(plain_select, args.repeat)
         read_rows_s = timed(plain_read_rows, args.repeat)
-        history_s = timed(lambda: repository.history(org, "gartner", engine=engine), args.repeat)
+        history_s = timed(lambda: services.history(org, "gartner", engine=engine), args.repeat)
         print(f"organisation '{org}': {len(waves)} assessments ({len(waves) * args.respondents} answer rows), "
               f"comparison #{last_two[0]} -> #{last_two[1]}; medians of {args.repeat} runs")
         print(f"  history + comparison (repository):           {repo_s * 1000:8.2f} ms  (history alone {history_s * 1000:.2f} ms)")

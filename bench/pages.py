@@ -1,7 +1,7 @@
 """Benchmark: every dashboard page through AppTest (cold and warm) against a bare page, and the
 landing page's first paint in a real browser.
 
-A large history goes into a temporary SQLite database through ``repository.import_assessment``
+A large history goes into a temporary SQLite database through ``services.import_assessment``
 (SurveyData built in memory with ``demo.generate_wave``): one organisation with 40 Gartner
 assessments x 2,000 respondents x 20 departments, a few targets, and 12 small peer
 organisations (so the peer median and the peer view are populated). CXMATURITY_DEMO=0.
@@ -69,9 +69,11 @@ from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 from streamlit.testing.v1 import app_test as app_test_module  # noqa: E402
 
-from cxmaturity import dashboard, db, demo, repository  # noqa: E402
+from cxmaturity import dashboard  # noqa: E402
 from cxmaturity.benchmarks import document_title  # noqa: E402
 from cxmaturity.charts import PLOTLY_CONFIG  # noqa: E402
+from cxmaturity.services import demo
+from cxmaturity.store import engine as db
 from cxmaturity.survey import SurveyData  # noqa: E402
 
 APP = str(ROOT / "app.py")
@@ -116,7 +118,7 @@ PAINT_TIMEOUT_MS = 120_000
 
 def populate(url: str, assessments: int, respondents: int, departments: int, peers: int) -> tuple[float, list[int]]:
     """Store the history and the peers; (seconds, the organisation's assessment ids)."""
-    model = repository._model(MODEL)
+    model = services.model(MODEL)
     ids = [c.id for c in model.competencies]
     dept_rng = np.random.default_rng([7, 0])
     depts = [(f"Department {d + 1:02d}", float(dept_rng.uniform(0.5, 1.5)), float(dept_rng.normal(0, 0.04)))
@@ -127,7 +129,7 @@ def populate(url: str, assessments: int, respondents: int, departments: int, pee
 
     def store(org, attributes, index, date, label, answers, people):
         survey = SurveyData.generated(model, answers, people, f"bench-pages:{org}:{index}")
-        return repository.import_assessment(survey, org, date, label, org_attributes=attributes, engine=url).assessment_id
+        return services.import_assessment(survey, org, date, label, org_attributes=attributes, engine=url).assessment_id
 
     own = []
     for w in range(assessments):
@@ -153,7 +155,7 @@ def populate(url: str, assessments: int, respondents: int, departments: int, pee
             store(name, attributes, w, date, f"Wave {w + 1}", answers, people)
     for cid, horizon, level in TARGETS:
         if cid in ids:
-            repository.set_target(ORG, model, cid, horizon, level, engine=url)
+            services.set_target(ORG, model, cid, horizon, level, engine=url)
     return time.perf_counter() - start, own
 
 
@@ -337,7 +339,7 @@ class _NavigationPagesManager(PagesManager):
 def clear_caches() -> None:
     st.cache_data.clear()
     st.cache_resource.clear()
-    repository.clear_caches(models=False)
+    services.clear_caches(models=False)
 
 
 def run_checked(at: AppTest) -> float:

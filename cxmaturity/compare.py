@@ -27,6 +27,7 @@ import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -43,7 +44,11 @@ from cxmaturity.rules import (  # noqa: F401
 )
 from cxmaturity.rules import REASSESS_EARLIEST_MONTHS as EARLIEST_MONTHS
 from cxmaturity.rules import REASSESS_LATEST_MONTHS as LATEST_MONTHS
-from cxmaturity.scoring import respondent_competency_scores, respondent_overall_scores
+from cxmaturity.scoring import (
+    CompetencyScore,
+    respondent_competency_scores,
+    respondent_overall_scores,
+)
 
 OVERALL_ID = "overall"
 OVERALL_NAME = "Overall"
@@ -293,8 +298,8 @@ def _ci_bounds(ci95: Sequence[float] | None) -> tuple[float | None, float | None
     return ci95[0], ci95[1]
 
 
-def competency_timeline(history: list[dict]) -> pd.DataFrame:
-    """The ``cxmaturity history --json`` list as one row per assessment and competency.
+def competency_timeline(history: list[HistoryEntry]) -> pd.DataFrame:
+    """An organisation's history (``services.history``) as one row per assessment and competency.
 
     Columns: see ``TIMELINE_COLUMNS``. The overall comes first in each assessment as
     competency "overall" / "Overall" with n = the assessment's respondents; the competencies
@@ -305,11 +310,11 @@ def competency_timeline(history: list[dict]) -> pd.DataFrame:
     for order, assessment in enumerate(history):
         base = {
             "_order": order,
-            "assessment_id": assessment.get("id"),
-            "date": assessment.get("date"),
-            "label": assessment.get("label"),
+            "assessment_id": assessment.id,
+            "date": assessment.date,
+            "label": assessment.label,
         }
-        overall = assessment.get("overall") or {}
+        overall = assessment.overall or {}
         lo, hi = _ci_bounds(overall.get("ci95"))
         rows.append(
             {
@@ -319,11 +324,11 @@ def competency_timeline(history: list[dict]) -> pd.DataFrame:
                 "score": overall.get("score"),
                 "ci_low": lo,
                 "ci_high": hi,
-                "n": assessment.get("respondents"),
+                "n": assessment.respondents,
                 "level": overall.get("level"),
             }
         )
-        for comp in assessment.get("competencies") or []:
+        for comp in assessment.competencies or []:
             lo, hi = _ci_bounds(comp.get("ci95"))
             rows.append(
                 {
@@ -352,6 +357,25 @@ def competency_timeline(history: list[dict]) -> pd.DataFrame:
 # --- targets -----------------------------------------------------------------------------
 
 
+class TargetLike(Protocol):
+    """A target as the store keeps it (``store.records.Target``): no import of the store here."""
+
+    competency: str
+    horizon_months: int
+    level: int
+
+
+class HistoryEntry(Protocol):
+    """One assessment of an organisation's history (``store.records.HistoryEntry``)."""
+
+    id: int
+    date: date
+    label: str | None
+    respondents: int
+    overall: dict
+    competencies: list[dict]
+
+
 @dataclass
 class TargetStatus:
     competency: str
@@ -368,31 +392,27 @@ class TargetStatus:
         return asdict(self)
 
 
-def _get(obj: object, key: str):
-    return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
-
-
 def targets_vs_actual(
-    model: MaturityModel, targets: list[dict], competency_scores: list
+    model: MaturityModel, targets: list[TargetLike], competency_scores: list[CompetencyScore]
 ) -> list[TargetStatus]:
-    """Each target ({"competency", "horizon_months", "level"}) against the latest scores.
+    """Each target (competency, horizon_months, level) against the latest scores.
 
-    ``competency_scores``: CompetencyScore objects (or their dicts) of the latest assessment.
+    ``competency_scores``: the CompetencyScore objects of the latest assessment.
     A competency without a score has actual/gap None and is not met. Raises ValueError for
     an unknown competency, a level outside the model or a horizon other than 6, 12 or 24.
     Output keeps the order of ``targets``.
     """
-    by_id = {_get(cs, "id"): cs for cs in competency_scores}
+    by_id = {cs.id: cs for cs in competency_scores}
     result: list[TargetStatus] = []
     for target in targets:
-        cid = target.get("competency")
+        cid = target.competency
         try:
             comp = model.competency(cid)
         except KeyError:
             raise ValueError(
                 f"target for unknown competency '{cid}' in model '{model.id}'"
             ) from None
-        level_number = target.get("level")
+        level_number = target.level
         if (
             not isinstance(level_number, numbers.Integral)
             or isinstance(level_number, bool)
@@ -401,17 +421,17 @@ def targets_vs_actual(
             raise ValueError(
                 f"target level {level_number!r} for '{cid}' is not a level of model '{model.id}' (1..{len(model.levels)})"
             )
-        horizon = target.get("horizon_months")
+        horizon = target.horizon_months
         if horizon not in TARGET_HORIZONS:
             raise ValueError(
                 f"target horizon {horizon!r} for '{cid}' must be one of {list(TARGET_HORIZONS)} months"
             )
 
         cs = by_id.get(cid)
-        score = _get(cs, "score") if cs is not None else None
+        score = cs.score if cs is not None else None
         if score is not None and isinstance(score, float) and math.isnan(score):
             score = None
-        actual_level = _get(cs, "level") if cs is not None else None
+        actual_level = cs.level if cs is not None else None
         if actual_level is None and score is not None:
             lv = model.level_for_competency(score)
             actual_level = lv.number if lv else None

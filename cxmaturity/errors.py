@@ -37,11 +37,46 @@ class SurveyValidationError(ValueError):
 
 
 class StoreError(Exception):
-    """A request the store cannot carry out; the message is meant for a person.
-
-    Defined here (and re-exported by ``cxmaturity.repository``) so ``cxmaturity.auth`` can
-    build ``AccessDenied`` on it without importing the repository.
-    """
+    """A request the store or a service cannot carry out; the message is meant for a person."""
 
     def __str__(self) -> str:  # LookupError would otherwise quote the message
         return str(self.args[0]) if self.args else ""
+
+
+class UnknownOrganisation(StoreError, LookupError):
+    pass
+
+
+class UnknownAssessment(StoreError, LookupError):
+    pass
+
+
+class NotEnoughAssessments(StoreError, ValueError):
+    pass
+
+
+class InvalidInput(StoreError, ValueError):
+    """An argument a person gave (a name, a date, a level) that cannot be used."""
+
+
+NO_ACCESS = "You do not have access to that organisation."
+
+
+class AccessDenied(StoreError):
+    """The user may not do this. The default message never says whether an organisation
+    exists: the same for another user's organisation and for one that does not exist."""
+
+    def __init__(self, message: str = NO_ACCESS):
+        super().__init__(message)
+
+
+class AccountError(StoreError, ValueError):
+    """Invalid account input (email, role, password, organisations)."""
+
+
+class UnknownAccount(StoreError, LookupError):
+    pass
+
+
+class AuthConfigError(ValueError):
+    """CXMATURITY_AUTH holds an unknown value (the app must not start without protection)."""

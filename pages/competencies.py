@@ -3,12 +3,13 @@
 import streamlit as st
 
 import ui
-from cxmaturity import dashboard
+from cxmaturity import services
+from cxmaturity.views.competencies import download_files
 
 ui.page_setup("pages/competencies.py")
 
 sel = ui.require_assessment()
-model = dashboard.models()[sel.model_id]
+model = services.model(sel.model_id)
 names = {c.id: c.name for c in model.competencies}
 title_slot = st.empty()  # the title names the chosen competency but sits above the picker
 competency_id = st.selectbox("Competency", list(names), format_func=names.get, key="competency")
@@ -50,7 +51,7 @@ if view.suppressed_groups:
     )
 
 if view.group_count:
-    files = dashboard.download_files(view.breakdown, "scores-by-department")
+    files = download_files(view.breakdown, "scores-by-department")
     cols = st.columns(len(files) + 3)
     for col, (kind, (data, name, mime)) in zip(cols, files.items(), strict=False):
         col.download_button(f"Download {kind}", data=data, file_name=name, mime=mime, key=f"download_{kind}")

@@ -3,12 +3,15 @@
 import streamlit as st
 
 import ui
-from cxmaturity import dashboard
+from cxmaturity import services
+from cxmaturity.benchmarks import document_title
+from cxmaturity.views.benchmarks import programme_figures
+from cxmaturity.views.models_page import descriptor_matrix
 
 ui.page_setup("pages/models.py")
 
 st.title("Models & sources")
-models = dashboard.models()
+models = services.models()
 names = {m.id: m.name for m in models.values()}
 current = ui.selection().model_id
 model_id = st.selectbox(
@@ -18,7 +21,7 @@ model_id = st.selectbox(
 model = models[model_id]
 
 st.markdown(
-    f"**Source:** {model.source.organisation}, as described in {dashboard.document_title(model.source.document)} "
+    f"**Source:** {model.source.organisation}, as described in {document_title(model.source.document)} "
     f"[`{model.source.document}`]"
 )
 if model.description:
@@ -42,7 +45,7 @@ st.table(
     ],
 )
 
-matrix = dashboard.descriptor_matrix(model)
+matrix = descriptor_matrix(model)
 if matrix is not None:
     st.subheader("Descriptor matrix")
     st.caption("What each level looks like for each competency; respondents choose the description that fits best.")
@@ -59,7 +62,7 @@ for comp in model.competencies:
 
 st.subheader("Published figures and their sources")
 st.caption("Every benchmark figure the dashboard shows comes from this table; nothing is estimated or derived.")
-rows = dashboard.programme_figures()
+rows = programme_figures()
 st.table([{k: ("–" if v is None else str(v)) for k, v in r.items() if k not in ("kind", "model")} for r in rows])
 if model.notes:
     with st.expander("Notes on the source text"):

@@ -3,12 +3,12 @@
 import streamlit as st
 
 import ui
-from cxmaturity import dashboard
+from cxmaturity import services
 
 ui.page_setup("pages/progress.py")
 
 sel = ui.require_assessment()
-model = dashboard.models()[sel.model_id]
+model = services.model(sel.model_id)
 view = ui.progress_view(sel.org, sel.model_id, ui.data_version())
 
 st.title("Progress")
@@ -86,6 +86,6 @@ with st.form("set_target"):
     horizon = c2.selectbox("Horizon", [6, 12, 24], format_func=lambda m: f"{m} months", index=1, key="target_horizon")
     level = c3.selectbox("Target level", list(levels), format_func=levels.get, key="target_level")
     if st.form_submit_button("Save target"):
-        dashboard.set_target(sel.org, sel.model_id, competency, horizon, level, user=user)
+        services.set_target(sel.org, sel.model_id, competency, horizon, level, user=user)
         st.toast(f"Target saved: {names[competency]} at level {levels[level]} within {horizon} months.")
         st.rerun()

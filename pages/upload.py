@@ -5,7 +5,9 @@ import datetime as dt
 import streamlit as st
 
 import ui
-from cxmaturity import dashboard
+from cxmaturity import services
+from cxmaturity.errors import StoreError
+from cxmaturity.views import upload as upload_view
 
 ui.page_setup("pages/upload.py")
 
@@ -14,14 +16,14 @@ message = st.session_state.pop("upload_message", None)
 if message is not None:
     kind, text = message
     (st.success if kind == "success" else st.info)(text)
-models = dashboard.models()
+models = services.models()
 names = {m.id: m.name for m in models.values()}
 
 with st.expander("1. Download a questionnaire template", expanded=False):
     template_model = st.selectbox("Model", list(names), format_func=names.get, key="template_model")
     st.download_button(
         "Download CSV template",
-        data=dashboard.template_csv(template_model).encode("utf-8-sig"),
+        data=upload_view.template_csv(template_model).encode("utf-8-sig"),
         file_name=f"cxmaturity-template-{template_model}.csv",
         mime="text/csv",
     )
@@ -38,7 +40,7 @@ uploaded = st.file_uploader("Survey file (CSV or Excel .xlsx)", type=["csv", "tx
 if uploaded is None:
     st.stop()
 
-preview = dashboard.preview_upload(uploaded.getvalue(), uploaded.name, None if model_choice == "auto" else model_choice)
+preview = upload_view.preview_upload(uploaded.getvalue(), uploaded.name, None if model_choice == "auto" else model_choice)
 if not preview.ok:
     st.error(f"{len(preview.problems)} problem(s) in {ui.md(uploaded.name)}. Nothing has been saved; fix them and upload again.")
     st.dataframe(preview.problems, hide_index=True, width="stretch")
@@ -55,7 +57,7 @@ st.success(
 )
 for warning in preview.warnings:
     st.warning(ui.md(warning))
-for org_name, assessment_id in dashboard.where_stored(preview, ui.current_user()):
+for org_name, assessment_id in upload_view.where_stored(preview, ui.current_user()):
     st.info(f"This exact file is already stored for {ui.md(org_name)} as assessment #{assessment_id}.")
 
 st.subheader("3. Preview (not saved yet)")
@@ -68,13 +70,13 @@ ui.chart(preview.radar)
 
 st.subheader("4. Save")
 user = ui.current_user()
-orgs = [o.name for o in dashboard.organisations(user) if user.can_write(o.name)]
+orgs = [o.name for o in services.list_organisations(user=user) if user.can_write(o.name)]
 NEW = "New organisation…"
 with st.form("save_assessment"):
     # only administrators create organisations; analysts save into theirs
-    org_choice = st.selectbox("Organisation", [*orgs, NEW] if user.is_admin else orgs, key="save_org")
+    org_choice = st.selectbox("Organisation", [*orgs, NEW] if user.may_create_organisations else orgs, key="save_org")
     new_name = industry = size = region = ""
-    if user.is_admin:
+    if user.may_create_organisations:
         new_name = st.text_input("New organisation name", key="save_new_org", max_chars=200)
         c1, c2, c3 = st.columns(3)
         industry = c1.text_input("Industry (new organisation)", key="save_industry")
@@ -91,11 +93,11 @@ if submitted:
         st.error("Choose an organisation, or give the new organisation a name.")
         st.stop()
     try:
-        assessment_id, created = dashboard.save_upload(
+        assessment_id, created = upload_view.save_upload(
             preview, org, date, label.strip() or None, industry.strip() or None, size.strip() or None,
             region.strip() or None, user=user,
         )
-    except dashboard.AccessDenied as exc:
+    except StoreError as exc:
         st.error(str(exc))
         st.stop()
     if created:

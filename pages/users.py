@@ -3,21 +3,21 @@
 import streamlit as st
 
 import ui
-from cxmaturity import dashboard
+from cxmaturity.views import admin as admin_view
 
 ui.page_setup("pages/users.py")
 
 user = ui.current_user()
-if not user.is_admin:  # not registered for other roles; refuse anyway
+if not user.may_administer:  # not registered for other roles; refuse anyway
     st.error("Only administrators can see this page.")
     st.stop()
 
 st.title("Users & audit log")
 st.caption("Add, change or remove users with `cxmaturity user add|passwd|remove` on the server.")
-st.dataframe(dashboard.users(user), hide_index=True, width="stretch")
+st.dataframe(admin_view.users(user), hide_index=True, width="stretch")
 
 st.subheader("Audit log")
-entries = dashboard.audit_log(user)
+entries = admin_view.audit_log(user)
 if entries:
     st.dataframe(entries, hide_index=True, width="stretch")
 else:

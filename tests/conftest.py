@@ -57,7 +57,7 @@ def _postgres_url(base: str, schema: str) -> str:
 @pytest.fixture(params=DB_PARAMS)
 def db_url(request, tmp_path):
     """URL of a fresh, empty database (no tables yet)."""
-    from cxmaturity import db
+    from cxmaturity.store import engine as db
 
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.db'}"
@@ -89,7 +89,7 @@ def db_url(request, tmp_path):
 @pytest.fixture
 def engine(db_url):
     """The repository's engine for ``db_url`` (schema migrated)."""
-    from cxmaturity import db
+    from cxmaturity.store import engine as db
 
     return db.get_engine(db_url)
 
@@ -98,7 +98,7 @@ def table_counts(url: str) -> dict[str, int]:
     """Row counts of every table, by direct SQL (tests check the store from outside)."""
     from sqlalchemy import create_engine, text
 
-    from cxmaturity.schema import TABLES
+    from cxmaturity.store.schema import TABLES
 
     engine = create_engine(url)
     try:

@@ -101,14 +101,15 @@ def cli(database: Path, *args: str, stdin: str | None = None) -> None:
 def build_database(directory: Path, *accounts: tuple[str, ...]) -> Path:
     """dashboard.db in ``directory`` (where start_server looks): Alpha and Beta with one Gartner
     assessment each, then ``accounts``: (email, role, org, password or None) via the CLI."""
-    from cxmaturity import db, repository
+    from cxmaturity import services
+    from cxmaturity.store import engine as db
     from cxmaturity.survey import read_survey
 
     database = directory / "dashboard.db"
     url = f"sqlite:///{database}"
     for seed, org in enumerate([ALPHA, BETA], start=1):
         survey = read_survey(survey_csv(directory / f"{seed}.csv", seed), filename=f"{seed}.csv")
-        assert repository.import_assessment(survey, org, "2026-01-15", engine=url).created
+        assert services.import_assessment(survey, org, "2026-01-15", engine=url).created
     db.dispose_engines()
     for email, role, org, password in accounts:
         if password is None:

@@ -1,0 +1,147 @@
+"""Command line: every computation reachable without a browser (design.md §4).
+
+Invalid input exits non-zero with one line per problem on stderr and never a traceback.
+Each command's module is imported only when that command runs (handlers are named, not
+imported, while the parser is built), so ``cxmaturity score`` loads no database code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from cxmaturity.cli.common import EXIT_INVALID_INPUT, CliError
+from cxmaturity.models import ModelFileError
+from cxmaturity.rules import MIN_GROUP_SIZE
+
+ROLES = ("admin", "analyst", "viewer")  # checked again by access.check_role
+MIN_PASSWORD_LENGTH = 8  # access.MIN_PASSWORD_LENGTH (a test keeps them equal)
+
+
+def _handler(name: str):
+    return {"handler": name}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cxmaturity", description="CX maturity scoring, storage and comparison")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("models", help="list the maturity models")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(**_handler("score:cmd_models"))
+
+    p = sub.add_parser("template", help="write a CSV template for a model")
+    p.add_argument("model")
+    p.add_argument("-o", "--output")
+    p.set_defaults(**_handler("score:cmd_template"))
+
+    p = sub.add_parser("score", help="score a survey file")
+    p.add_argument("file")
+    p.add_argument("--model", help="model id (recognised from the columns when omitted)")
+    p.add_argument("--group-by")
+    p.add_argument("--min-group-size", type=int, default=MIN_GROUP_SIZE)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(**_handler("score:cmd_score"))
+
+    _register_store(sub)
+    _register_users(sub)
+    return parser
+
+
+def _register_store(sub) -> None:
+    """Add the storage subcommands to the ``cxmaturity`` parser's subparsers."""
+    p = sub.add_parser("import", help="validate, score and store a survey file as an assessment")
+    p.add_argument("file")
+    p.add_argument("--org", required=True, help="organisation name (created on first import)")
+    p.add_argument("--model", required=True)
+    p.add_argument("--date", required=True, help="assessment date, YYYY-MM-DD")
+    p.add_argument("--label")
+    p.add_argument("--industry", help="organisation's industry (for peer groups)")
+    p.add_argument("--size", help="organisation's size band, e.g. '1,000–4,999'")
+    p.add_argument("--region")
+    p.add_argument("--imported-by", help="who imports (default: the login name)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(**_handler("store:cmd_import"))
+
+    p = sub.add_parser("history", help="an organisation's assessments, oldest first")
+    p.add_argument("--org", required=True)
+    p.add_argument("--model")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(**_handler("store:cmd_history"))
+
+    p = sub.add_parser("compare", help="change between two assessments (default: the last two)")
+    p.add_argument("--org", required=True)
+    p.add_argument("--model", required=True)
+    p.add_argument("--from", dest="from_id", type=int, metavar="ID")
+    p.add_argument("--to", dest="to_id", type=int, metavar="ID")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(**_handler("store:cmd_compare"))
+
+    p = sub.add_parser("demo", help="load the demo data set (idempotent)")
+    p.set_defaults(**_handler("store:cmd_demo"))
+
+    p = sub.add_parser("rescore", help="recompute stored scores with the current models")
+    p.add_argument("--org")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(**_handler("store:cmd_rescore"))
+
+
+def _register_users(sub) -> None:
+    """Add ``user`` with its subcommands to the ``cxmaturity`` parser's subparsers."""
+    p = sub.add_parser("user", help="manage accounts (used when CXMATURITY_AUTH=local or oidc)")
+    users = p.add_subparsers(dest="user_command", required=True, metavar="{add,list,remove,passwd}")
+
+    q = users.add_parser("add", help="create an account")
+    q.add_argument("email")
+    q.add_argument("--role", required=True, choices=ROLES)
+    q.add_argument(
+        "--org", action="append", default=[], metavar="NAME", help="an organisation the analyst or viewer may see (repeatable)"
+    )
+    q.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help=f"read the password (at least {MIN_PASSWORD_LENGTH} characters) from the first line of stdin",
+    )
+    q.add_argument("--no-password", action="store_true", help="no password: signs in through the identity provider (OIDC) only")
+    q.set_defaults(**_handler("users:cmd_user_add"))
+
+    q = users.add_parser("list", help="list the accounts")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(**_handler("users:cmd_user_list"))
+
+    q = users.add_parser("remove", help="delete an account")
+    q.add_argument("email")
+    q.set_defaults(**_handler("users:cmd_user_remove"))
+
+    q = users.add_parser("passwd", help="set an account's password (also lifts a lockout)")
+    q.add_argument("email")
+    q.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    q.set_defaults(**_handler("users:cmd_user_passwd"))
+
+
+def _run(args: argparse.Namespace) -> int:
+    module, function = args.handler.split(":")
+    return int(getattr(importlib.import_module(f"cxmaturity.cli.{module}"), function)(args) or 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except CliError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        return exc.code
+    except ModelFileError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INVALID_INPUT
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,34 @@
+"""The maturity models a use case works with, resolved from an id or taken as given."""
+
+from __future__ import annotations
+
+from cxmaturity.errors import InvalidInput
+from cxmaturity.models import MaturityModel, load_models
+
+ModelRef = str | MaturityModel
+
+
+def models() -> dict[str, MaturityModel]:
+    """Every model, re-read only when a YAML file changes (models.load_models keeps the cache)."""
+    return load_models()
+
+
+def model(ref: ModelRef) -> MaturityModel:
+    if isinstance(ref, MaturityModel):
+        return ref
+    available = models()
+    try:
+        return available[ref]
+    except KeyError:
+        known = ", ".join(available) or "none"
+        raise InvalidInput(f"unknown model '{ref}' (known: {known})") from None
+
+
+def model_id(ref: ModelRef | None) -> str | None:
+    return ref.id if isinstance(ref, MaturityModel) else ref
+
+
+def org_name(org: object) -> str:
+    if not isinstance(org, str):
+        raise InvalidInput(f"organisation must be given by its name, not {type(org).__name__}")
+    return org

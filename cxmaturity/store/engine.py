@@ -1,0 +1,231 @@
+"""Database connection and schema management (design.md §4 "Storage location").
+
+The URL comes from ``CXMATURITY_DATABASE_URL``; without it, a SQLite file in the git-ignored
+``./.cxmaturity/`` folder of the working directory. The schema is created and upgraded by
+running the Alembic migrations in ``cxmaturity/migrations`` from code (no alembic.ini), so a
+fresh installation and an old database follow the same path.
+
+New migration (developers)::
+
+    python -c "from alembic import command; from cxmaturity.store.engine import alembic_config; \
+command.revision(alembic_config(), message='what changed', autogenerate=True)"
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.engine import URL
+
+ENV_URL = "CXMATURITY_DATABASE_URL"
+DEFAULT_DIR = ".cxmaturity"
+DEFAULT_FILE = "cxmaturity.db"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# The newest migration. Checked by plain SQL at start-up so an up-to-date database never
+# imports Alembic (~0.2 s per CLI call); a test keeps it equal to the migrations' head.
+SCHEMA_HEAD = "0002"
+
+_engines: dict[str, Engine] = {}
+# engines whose schema is known to be at head (weak: an engine dropped by its owner goes)
+_schema_ready: weakref.WeakSet[Engine] = weakref.WeakSet()
+_lock = threading.Lock()
+
+
+def database_url() -> str:
+    """The configured SQLAlchemy URL, or the default SQLite file under ./.cxmaturity/."""
+    url = os.environ.get(ENV_URL, "").strip()
+    if url:
+        return url
+    path = Path.cwd() / DEFAULT_DIR / DEFAULT_FILE
+    return f"sqlite:///{path}"
+
+
+def _is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    db = url.database
+    if not db or db == ":memory:" or db.startswith("file:"):
+        return None
+    return Path(db)
+
+
+def create_engine_for(url: str | URL) -> Engine:
+    """A new engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys."""
+    url = make_url(url)
+    if not _is_sqlite(url):
+        # pre_ping: a long-running app survives a PostgreSQL restart
+        return create_engine(url, pool_pre_ping=True)
+
+    path = _sqlite_file(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):
+        # Take transaction control away from pysqlite so we can say BEGIN IMMEDIATE for
+        # writes (the SQLAlchemy-documented recipe); it also makes DDL transactional.
+        dbapi_connection.isolation_level = None
+        cur = dbapi_connection.cursor()
+        # busy_timeout first, so the journal_mode switch waits for a concurrent opener
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        if path is not None:
+            # WAL: readers (the dashboard) never block the writer (an import) and vice versa
+            cur.execute("PRAGMA journal_mode = WAL")
+            # NORMAL is crash-safe in WAL mode (a killed process never corrupts or half-commits);
+            # only a power cut can lose the last commits
+            cur.execute("PRAGMA synchronous = NORMAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(conn: Connection):
+        # Writers take the write lock up front: a deferred transaction that reads and then
+        # writes fails at once with "database is locked" instead of waiting busy_timeout.
+        conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+    return engine
+
+
+def get_engine(url: str | URL | Engine | None = None) -> Engine:
+    """The process-wide engine for ``url`` (default: :func:`database_url`), schema ensured."""
+    if isinstance(url, Engine):
+        ensure_schema(url)
+        return url
+    key = make_url(url or database_url()).render_as_string(hide_password=False)
+    with _lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = _engines[key] = create_engine_for(key)
+    ensure_schema(engine)
+    return engine
+
+
+def dispose_engines() -> None:
+    """Close every cached engine (tests, and before a process forks)."""
+    with _lock:
+        for engine in _engines.values():
+            _schema_ready.discard(engine)
+            engine.dispose()
+        _engines.clear()
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction that will write: BEGIN IMMEDIATE on SQLite, plain BEGIN elsewhere."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def read_transaction(engine: Engine) -> Iterator[Connection]:
+    """One consistent read (a single snapshot on SQLite WAL; READ COMMITTED elsewhere)."""
+    with engine.connect() as conn, conn.begin():
+        yield conn
+
+
+EngineRef = Engine | str | URL | None
+"""Where the data is: an Engine, a SQLAlchemy URL, or None for the configured database."""
+
+
+def writing(ref: EngineRef = None):
+    """The one write transaction of a use case, on the database ``ref`` names."""
+    return write_transaction(get_engine(ref))
+
+
+def reading(ref: EngineRef = None):
+    """The one read transaction of a use case, on the database ``ref`` names."""
+    return read_transaction(get_engine(ref))
+
+
+# --- migrations ---------------------------------------------------------------------------
+
+
+def alembic_config(url: str | URL | None = None):
+    """An Alembic Config built in code, pointing at the packaged migrations."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # '%' is Alembic's interpolation character; URLs may contain %-escapes
+    raw = make_url(url or database_url()).render_as_string(hide_password=False)
+    cfg.set_main_option("sqlalchemy.url", raw.replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _migrate(engine: Engine, revision: str, downgrade: bool = False) -> None:
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    with write_transaction(engine) as conn:
+        if engine.dialect.name == "postgresql":
+            # two processes starting on an empty database: the second waits, then finds head
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": zlib.crc32(b"cxmaturity-migrations")})
+        if not downgrade and MigrationContext.configure(conn).get_current_revision() == revision:
+            return
+        cfg = alembic_config(engine.url)
+        # env.py runs on this connection, inside this transaction: all-or-nothing migrations
+        cfg.attributes["connection"] = conn
+        if downgrade:
+            command.downgrade(cfg, revision)
+        else:
+            command.upgrade(cfg, revision)
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    """alembic_version's content by plain SQL; None when the table is missing."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with engine.connect() as conn:
+            versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except DBAPIError:
+        return None
+    return versions[0] if len(versions) == 1 else None
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create or upgrade the schema to the newest migration (cheap after the first call)."""
+    if engine in _schema_ready:
+        return
+    if _stored_revision(engine) != SCHEMA_HEAD:
+        _migrate(engine, head_revision())
+    _schema_ready.add(engine)
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    if revision == "head":
+        revision = head_revision()
+    _migrate(engine, revision)
+    _schema_ready.discard(engine)
+
+
+def downgrade(engine: Engine, revision: str = "base") -> None:
+    _migrate(engine, revision, downgrade=True)
+    _schema_ready.discard(engine)

@@ -1,0 +1,80 @@
+"""What the store hands out: frozen records with ``date`` objects, never ORM rows or dicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Organisation:
+    name: str
+    industry: str | None = None
+    size_band: str | None = None
+    region: str | None = None
+    is_demo: bool = False
+
+
+@dataclass(frozen=True)
+class AssessmentRecord:
+    """One stored assessment (a wave) with its overall result."""
+
+    id: int
+    model: str
+    model_version: int
+    date: dt.date
+    label: str | None
+    respondents: int
+    source_file: str | None
+    content_hash: str
+    imported_by: str | None
+    imported_at: dt.datetime  # aware, UTC
+    overall_score: float | None
+    overall_level: int | None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One assessment in an organisation's history, with its stored scores.
+
+    ``overall``: {score, level, level_name, ci95, points}; ``competencies``: [{id, name,
+    score, level, level_name, n, ci95}] (the ``cxmaturity history --json`` contract)."""
+
+    id: int
+    date: dt.date
+    label: str | None
+    model: str
+    model_version: int
+    respondents: int
+    overall: dict = field(default_factory=dict)
+    competencies: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["date"] = self.date.isoformat()
+        return data
+
+
+@dataclass(frozen=True)
+class Target:
+    model: str
+    competency: str
+    horizon_months: int
+    level: int
+    set_at: dt.datetime  # aware, UTC
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: dt.datetime  # aware, UTC
+    actor: str
+    action: str
+    organisation: str | None
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    assessment_id: int
+    created: bool  # False: the same file was already stored for this organisation and model

@@ -1,0 +1,99 @@
+"""The Competencies page: one competency's items, answers, levels and departments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from cxmaturity import charts, services
+from cxmaturity.access import User
+from cxmaturity.exports import to_safe_csv, to_safe_xlsx
+from cxmaturity.models import MaturityModel
+from cxmaturity.scoring import (
+    AssessmentScore,
+    CompetencyScore,
+    answer_distribution,
+    item_statistics,
+)
+from cxmaturity.views.overview import level_description
+
+
+@dataclass
+class CompetencyView:
+    score: CompetencyScore
+    description: str
+    guiding_question: str | None
+    item_figure: object | None  # item means; None for a single-item competency
+    distribution_figure: object
+    heatmap: object
+    group_count: int
+    suppressed_groups: int
+    levels: list[dict]  # number, name, description (competency descriptor where there is one), current
+    breakdown: pd.DataFrame  # departments x competencies, for download
+
+
+def department_table(model: MaturityModel, scores: AssessmentScore) -> pd.DataFrame:
+    """Scores by department as a table; suppressed groups say so instead of a number."""
+    rows = []
+    for g in scores.groups:
+        row = {"Department": g.name, "Respondents": g.n}
+        by_id = {c.id: c.score for c in (g.competencies or [])}
+        for comp in model.competencies:
+            row[comp.name] = "suppressed" if g.suppressed else by_id.get(comp.id)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["Department", "Respondents", *[c.name for c in model.competencies]])
+
+
+def download_files(table: pd.DataFrame, stem: str) -> dict[str, tuple[bytes, str, str]]:
+    """CSV and Excel versions of a table, with no cell that a spreadsheet would run as a formula."""
+    return {
+        "CSV": (to_safe_csv(table).encode("utf-8-sig"), f"{stem}.csv", "text/csv"),
+        "Excel": (
+            to_safe_xlsx(table),
+            f"{stem}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    }
+
+
+def build_competency_view(
+    model: MaturityModel, scores: AssessmentScore, answers: pd.DataFrame, competency_id: str
+) -> CompetencyView:
+    comp = model.competency(competency_id)
+    score = scores.competency(competency_id)
+    items = item_statistics(model, answers)
+    levels = [
+        {
+            "number": lv.number,
+            "name": lv.name,
+            "description": level_description(model, comp.id, lv.number),
+            "current": lv.number == score.level,
+        }
+        for lv in model.levels
+    ]
+    return CompetencyView(
+        score=score,
+        description=comp.description,
+        guiding_question=comp.guiding_question,
+        item_figure=charts.build_item_bars_figure(items, model, competency_id, competency_mean=score.score)
+        if len(comp.items) > 1
+        else None,
+        distribution_figure=charts.build_answer_distribution_figure(
+            model, answer_distribution(model, answers, competency_id), competency_id
+        ),
+        heatmap=charts.build_department_heatmap_figure(model, scores.groups),
+        group_count=len(scores.groups),
+        breakdown=department_table(model, scores),
+        suppressed_groups=sum(1 for g in scores.groups if g.suppressed),
+        levels=levels,
+    )
+
+
+def competency_view(
+    org: str, model_id: str, assessment_id: int, competency_id: str, user: User | None = None
+) -> CompetencyView:
+    model = services.model(model_id)
+    scores = AssessmentScore.from_dict(services.get_scores(org, assessment_id, user=user))
+    answers, _ = services.get_assessment_answers(org, assessment_id, user=user)
+    return build_competency_view(model, scores, answers, competency_id)

@@ -1,0 +1,216 @@
+"""The Overview page: where are we, compared with whom, are we improving, what next."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from cxmaturity import charts, services
+from cxmaturity.access import User
+from cxmaturity.benchmarks import BenchmarkStatement, benchmark_statements
+from cxmaturity.compare import Comparison
+from cxmaturity.models import MaturityModel
+from cxmaturity.peers import PeerSummary, summarise_peers
+from cxmaturity.rules import RADAR_TARGET_HORIZON, points_to_score
+from cxmaturity.scoring import AssessmentScore, CompetencyScore
+from cxmaturity.store.records import Target
+from cxmaturity.views.selection import AssessmentInfo, assessment_context
+
+
+@dataclass
+class Headline:
+    organisation: str
+    model_name: str
+    date: dt.date
+    label: str | None
+    score: float | None
+    ci95: list[float] | None
+    level: int | None
+    level_name: str | None
+    level_count: int
+    respondents: int
+    points: int | None
+    points_max: int | None
+    scale_max: int
+
+
+@dataclass
+class CompetencyCard:
+    id: str
+    name: str
+    score: float | None
+    level: int | None
+    level_name: str | None
+    n: int
+    delta: float | None
+    verdict: str | None  # None when there is no previous assessment
+
+
+@dataclass
+class LevelNarrative:
+    """A competency's current level and what the next one asks for."""
+
+    name: str
+    score: float | None
+    level: int | None
+    level_name: str | None
+    current_description: str | None
+    next_level_name: str | None
+    next_description: str | None
+
+
+@dataclass
+class OverviewView:
+    headline: Headline
+    cards: list[CompetencyCard]
+    radar: object
+    strongest: list[LevelNarrative]
+    weakest: list[LevelNarrative]
+    benchmark: list[BenchmarkStatement]
+    peer_organisations: int | None
+    previous_date: dt.date | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def level_description(model: MaturityModel, competency_id: str, level: int | None) -> str | None:
+    """The competency's own descriptor for a level (Gartner matrix), else the model's level text."""
+    if level is None:
+        return None
+    comp = model.competency(competency_id)
+    return comp.descriptors.get(level) or model.level(level).description
+
+
+def narrative(model: MaturityModel, score: CompetencyScore) -> LevelNarrative:
+    current = model.level(score.level) if score.level else None
+    nxt = model.next_level(current)
+    return LevelNarrative(
+        name=score.name,
+        score=score.score,
+        level=score.level,
+        level_name=score.level_name,
+        current_description=level_description(model, score.id, score.level),
+        next_level_name=nxt.name if nxt else None,
+        next_description=level_description(model, score.id, nxt.number) if nxt else None,
+    )
+
+
+def strongest_and_weakest(model: MaturityModel, scores: list[CompetencyScore], count: int = 2):
+    ranked = sorted((c for c in scores if c.score is not None), key=lambda c: c.score)
+    weakest = [narrative(model, c) for c in ranked[:count]]
+    strongest = [narrative(model, c) for c in reversed(ranked[-count:])] if len(ranked) > count else []
+    return strongest, weakest
+
+
+def target_scores(model: MaturityModel, targets: list[Target], horizon: int) -> dict[str, float]:
+    """Targets as radar points: the score where the target level's band starts."""
+    result = {}
+    for t in targets:
+        if t.horizon_months == horizon:
+            lo = model.level(t.level).band[0]
+            if model.aggregate == "points":  # band in points -> answer scale
+                lo = points_to_score(lo, model.scale.min, model.scale.max, model.points_max)
+            result[t.competency] = max(float(lo), float(model.scale.min))
+    return result
+
+
+def build_overview(
+    model: MaturityModel,
+    organisation: str,
+    info: AssessmentInfo,
+    current: AssessmentScore,
+    previous: AssessmentScore | None,
+    previous_info: AssessmentInfo | None,
+    comparison: Comparison | None,
+    targets: list[Target],
+    peers: PeerSummary | None,
+) -> OverviewView:
+    o = current.overall
+    headline = Headline(
+        organisation=organisation,
+        model_name=model.name,
+        date=info.date,
+        label=info.label,
+        score=o.score,
+        ci95=o.ci95,
+        level=o.level,
+        level_name=o.level_name,
+        level_count=len(model.levels),
+        respondents=current.respondents,
+        points=o.points,
+        points_max=model.points_max,
+        scale_max=model.scale.max,
+    )
+    changes = {c.id: c for c in comparison.competencies} if comparison else {}
+    cards = [
+        CompetencyCard(
+            id=c.id,
+            name=c.name,
+            score=c.score,
+            level=c.level,
+            level_name=c.level_name,
+            n=c.n,
+            delta=changes[c.id].delta if c.id in changes else None,
+            verdict=changes[c.id].verdict if c.id in changes else None,
+        )
+        for c in current.competencies
+    ]
+    series = [
+        charts.RadarSeries(
+            name=f"This assessment ({info.date:%b %Y})",
+            scores={c.id: c.score for c in current.competencies},
+            kind="current",
+            n={c.id: c.n for c in current.competencies},
+        )
+    ]
+    if previous is not None and previous_info is not None:
+        series.append(
+            charts.RadarSeries(
+                name=f"Previous ({previous_info.date:%b %Y})",
+                scores={c.id: c.score for c in previous.competencies},
+                kind="previous",
+            )
+        )
+    goal = target_scores(model, targets, RADAR_TARGET_HORIZON)
+    if goal:
+        series.append(charts.RadarSeries(name=f"Target in {RADAR_TARGET_HORIZON} months", scores=goal, kind="target"))
+    if peers is not None:
+        series.append(
+            charts.RadarSeries(name=f"Peer median ({peers.organisations} organisations)", scores=peers.median, kind="peer")
+        )
+    radar = charts.build_radar_figure(model, series, title="Maturity by competency")
+    strongest, weakest = strongest_and_weakest(model, current.competencies)
+    statements = benchmark_statements(model.id, o.level, len(model.levels)) if o.level else []
+    return OverviewView(
+        headline=headline,
+        cards=cards,
+        radar=radar,
+        strongest=strongest,
+        weakest=weakest,
+        benchmark=statements,
+        peer_organisations=peers.organisations if peers else None,
+        previous_date=previous_info.date if previous_info else None,
+        warnings=list(current.warnings),
+    )
+
+
+def peer_frame(model: MaturityModel, org: str, industry=None, size=None, region=None, user=None) -> pd.DataFrame:
+    """Other organisations' latest competency scores, one anonymous row each."""
+    rows = services.peer_competency_scores(
+        model.id, exclude_org=org, industry=industry, size=size, region=region, user=user
+    )
+    return pd.DataFrame(rows, columns=[c.id for c in model.competencies])
+
+
+def overview(org: str, model_id: str, assessment_id: int, user: User | None = None) -> OverviewView:
+    model, info, previous_info = assessment_context(org, model_id, assessment_id, user)
+    current = AssessmentScore.from_dict(services.get_scores(org, assessment_id, user=user))
+    previous = comparison = None
+    if previous_info is not None:
+        previous = AssessmentScore.from_dict(services.get_scores(org, previous_info.id, user=user))
+        comparison = services.comparison(org, model_id, previous_info.id, assessment_id, user=user)
+    own = {c.id: c.score for c in current.competencies}
+    peers = summarise_peers(peer_frame(model, org, user=user), own, [c.id for c in model.competencies])
+    targets = services.list_targets(org, model_id, user=user)
+    return build_overview(model, org, info, current, previous, previous_info, comparison, targets, peers)

@@ -1,0 +1,119 @@
+"""The Progress page: the trend across waves, the last change, targets and the next wave."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from cxmaturity import charts, services
+from cxmaturity.access import User
+from cxmaturity.compare import (
+    Comparison,
+    NextAssessmentDue,
+    TargetStatus,
+    competency_timeline,
+    next_assessment_due,
+    targets_vs_actual,
+)
+from cxmaturity.models import MaturityModel
+from cxmaturity.scoring import CompetencyScore
+from cxmaturity.store.records import HistoryEntry, Target
+from cxmaturity.views import format as fmt
+
+
+@dataclass
+class ProgressView:
+    assessments: int
+    timeline_figure: object
+    change_rows: list[dict]
+    change_figure: object | None
+    first_vs_latest: object | None
+    targets: list[TargetStatus]
+    targets_figure: object | None
+    next_due: NextAssessmentDue | None
+    from_label: str | None
+    to_label: str | None
+
+
+def build_progress_view(
+    model: MaturityModel,
+    history: list[HistoryEntry],
+    comparison: Comparison | None,
+    targets: list[Target],
+    today: dt.date,
+) -> ProgressView:
+    timeline = competency_timeline(history)
+    change_rows = []
+    change_figure = None
+    if comparison is not None:
+        for ch in [comparison.overall, *comparison.competencies]:
+            change_rows.append(
+                {
+                    "Competency": ch.name,
+                    "From": ch.from_score,
+                    "To": ch.to_score,
+                    "Change": ch.delta,
+                    "p-value": fmt.p_value(ch.p_value),
+                    "Effect size (d)": ch.cohens_d,
+                    "Verdict": ch.verdict,
+                }
+            )
+        change_figure = charts.build_change_figure(
+            [
+                {"name": ch.name, "delta": ch.delta, "p_value": ch.p_value, "verdict": ch.verdict, "cohens_d": ch.cohens_d}
+                for ch in comparison.competencies
+            ],
+            title="Change since the previous assessment",
+        )
+    first_vs_latest = None
+    if len(history) >= 2:
+        first, last = history[0], history[-1]
+        first_vs_latest = charts.build_radar_figure(
+            model,
+            [
+                charts.RadarSeries(
+                    name=f"Latest ({fmt.short_day(last.date)})", scores={c["id"]: c["score"] for c in last.competencies}, kind="current"
+                ),
+                charts.RadarSeries(
+                    name=f"First ({fmt.short_day(first.date)})", scores={c["id"]: c["score"] for c in first.competencies}, kind="previous"
+                ),
+            ],
+            title="First assessment vs latest",
+        )
+    statuses: list[TargetStatus] = []
+    targets_figure = None
+    if history and targets:
+        latest = [CompetencyScore(sd=None, alpha=None, **c) for c in history[-1].competencies]
+        statuses = targets_vs_actual(model, targets, latest)
+        targets_figure = charts.build_targets_figure(
+            [
+                {
+                    "competency_name": s.competency_name,
+                    "horizon_months": s.horizon_months,
+                    "target_level": s.target_level,
+                    "actual_level": s.actual_level,
+                }
+                for s in statuses
+            ]
+        )
+    last_date = history[-1].date if history else None
+    return ProgressView(
+        assessments=len(history),
+        timeline_figure=charts.build_timeline_figure(timeline, model) if history else None,
+        change_rows=change_rows,
+        change_figure=change_figure,
+        first_vs_latest=first_vs_latest,
+        targets=statuses,
+        targets_figure=targets_figure,
+        next_due=next_assessment_due(last_date, today),
+        from_label=fmt.short_day(history[-2].date) if len(history) >= 2 else None,
+        to_label=fmt.short_day(history[-1].date) if history else None,
+    )
+
+
+def progress_view(org: str, model_id: str, today: dt.date | None = None, user: User | None = None) -> ProgressView:
+    model = services.model(model_id)
+    history = services.history(org, model_id, user=user)
+    comparison = services.comparison(org, model_id, user=user) if len(history) >= 2 else None
+    targets = services.list_targets(org, model_id, user=user)
+    return build_progress_view(model, history, comparison, targets, today or dt.date.today())
