@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             services.comparison(org, "gartner", engine=engine)
 
         def cold_repository():
-            services.clear_caches(models=False)
+            services.clear_caches()
             through_repository()
 
         def plain_select():

@@ -69,12 +69,19 @@ from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 from streamlit.testing.v1 import app_test as app_test_module  # noqa: E402
 
-from cxmaturity import dashboard  # noqa: E402
+from cxmaturity import services  # noqa: E402
 from cxmaturity.benchmarks import document_title  # noqa: E402
 from cxmaturity.charts import PLOTLY_CONFIG  # noqa: E402
-from cxmaturity.services import demo
-from cxmaturity.store import engine as db
+from cxmaturity.services import demo  # noqa: E402
+from cxmaturity.store import engine as db  # noqa: E402
 from cxmaturity.survey import SurveyData  # noqa: E402
+from cxmaturity.views import benchmarks as benchmarks_views  # noqa: E402
+from cxmaturity.views import competencies as competency_views  # noqa: E402
+from cxmaturity.views import overview as overview_views  # noqa: E402
+from cxmaturity.views import progress as progress_views  # noqa: E402
+from cxmaturity.views import selection  # noqa: E402
+from cxmaturity.views import upload as upload_views  # noqa: E402
+from cxmaturity.views.models_page import descriptor_matrix  # noqa: E402
 
 APP = str(ROOT / "app.py")
 MODEL = "gartner"
@@ -207,18 +214,18 @@ def _fmt(value, digits: int = 2) -> str:
 
 
 def bare_specs(assessment_ids: list[int]) -> tuple[dict[str, dict], dict[str, object]]:
-    """Each page's elements, computed once up front through the same dashboard functions; and
+    """Each page's elements, computed once up front through the same view functions; and
     the four page views themselves (what ui.py keeps in st.cache_data)."""
     latest = assessment_ids[-1]
-    model = dashboard.models()[MODEL]
+    model = services.model(MODEL)
     sidebar = [
-        ("Organisation", [o.name for o in dashboard.organisations()]),
+        ("Organisation", selection.organisation_names()),
         ("Maturity model", [model.name]),
-        ("Assessment", [a.display for a in reversed(dashboard.assessments(ORG))]),
+        ("Assessment", [a.display for a in reversed(selection.assessments(ORG))]),
     ]
     specs: dict[str, list] = {}
 
-    ov = dashboard.overview(ORG, MODEL, latest)
+    ov = overview_views.overview(ORG, MODEL, latest)
     h = ov.headline
     specs[OVERVIEW] = [
         ("title", f"Level {h.level} of {h.level_count}: {h.level_name}"),
@@ -234,7 +241,7 @@ def bare_specs(assessment_ids: list[int]) -> tuple[dict[str, dict], dict[str, ob
     ]
 
     first = model.competencies[0].id
-    cv = dashboard.competency_view(ORG, MODEL, latest, first)
+    cv = competency_views.competency_view(ORG, MODEL, latest, first)
     s = cv.score
     specs[COMPETENCIES] = [
         ("title", f"{s.name}: level {s.level} {s.level_name}"),
@@ -246,7 +253,7 @@ def bare_specs(assessment_ids: list[int]) -> tuple[dict[str, dict], dict[str, ob
         *[("expander", f"Level {lv['number']}: {lv['name']}", lv["description"]) for lv in cv.levels],
     ]
 
-    bv = dashboard.benchmarks_view(ORG, MODEL, latest)
+    bv = benchmarks_views.benchmarks_view(ORG, MODEL, latest)
     specs[BENCHMARKS] = [
         ("title", "Benchmarks & peers"),
         *[("chart", f) for f in (bv.distribution_figure,) if f is not None],
@@ -258,7 +265,7 @@ def bare_specs(assessment_ids: list[int]) -> tuple[dict[str, dict], dict[str, ob
         *([("chart", bv.peer_figure), ("dataframe", bv.peer_table)] if bv.peer_figure is not None else []),
     ]
 
-    pv = dashboard.progress_view(ORG, MODEL)
+    pv = progress_views.progress_view(ORG, MODEL)
     specs[PROGRESS] = [
         ("title", "Progress"),
         *[("chart", f) for f in (pv.timeline_figure, pv.change_figure) if f is not None],
@@ -270,17 +277,17 @@ def bare_specs(assessment_ids: list[int]) -> tuple[dict[str, dict], dict[str, ob
         ("selectbox", "Target level", [lv.name for lv in model.levels]),
     ]
 
-    names = dashboard.model_names()
+    names = selection.model_names()
     specs[UPLOAD] = [
         ("title", "Upload an assessment"),
         ("selectbox", "Model", list(names.values())),
-        ("download", "Download CSV template", dashboard.template_csv(MODEL).encode("utf-8-sig")),
+        ("download", "Download CSV template", upload_views.template_csv(MODEL).encode("utf-8-sig")),
         ("subheader", "2. Upload the answers"),
         ("selectbox", "Maturity model", ["Recognise from the columns", *names.values()]),
         ("uploader", "Survey file (CSV or Excel .xlsx)"),
     ]
 
-    matrix = dashboard.descriptor_matrix(model)
+    matrix = descriptor_matrix(model)
     specs[MODELS] = [
         ("title", "Models & sources"),
         ("selectbox", "Model", list(names.values())),
@@ -288,7 +295,7 @@ def bare_specs(assessment_ids: list[int]) -> tuple[dict[str, dict], dict[str, ob
         ("dataframe", [{"Level": lv.number, "Name": lv.name, "Description": lv.description} for lv in model.levels]),
         *([("dataframe", matrix)] if matrix is not None else []),
         *[("expander", c.name, "\n".join(f"- `{i.id}`: {i.text}" for i in c.items)) for c in model.competencies],
-        ("dataframe", [{k: v for k, v in r.items() if k not in ("kind", "model")} for r in dashboard.programme_figures()]),
+        ("dataframe", [{k: v for k, v in r.items() if k not in ("kind", "model")} for r in benchmarks_views.programme_figures()]),
     ]
     views = {OVERVIEW: ov, COMPETENCIES: cv, BENCHMARKS: bv, PROGRESS: pv}
     return {page: {"sidebar": sidebar, "config": PLOTLY_CONFIG, "elements": elements} for page, elements in specs.items()}, views
@@ -339,7 +346,7 @@ class _NavigationPagesManager(PagesManager):
 def clear_caches() -> None:
     st.cache_data.clear()
     st.cache_resource.clear()
-    services.clear_caches(models=False)
+    services.clear_caches()
 
 
 def run_checked(at: AppTest) -> float:
@@ -431,9 +438,9 @@ def _median_ms(func, repeat: int = 30) -> float:
 def warm_breakdown(views: dict[str, object]) -> list[tuple[str, float]]:
     """In-process costs every warm rerun pays outside Streamlit's rendering (medians, ms)."""
     rows = [
-        ("dashboard.data_version() (sidebar + each page)", _median_ms(dashboard.data_version)),
-        ("dashboard.model_names() (sidebar, every page)", _median_ms(dashboard.model_names)),
-        ("dashboard.models() (Competencies, Progress, Upload, Models)", _median_ms(dashboard.models)),
+        ("services.data_version() (sidebar + each page)", _median_ms(services.data_version)),
+        ("selection.model_names() (sidebar, every page)", _median_ms(selection.model_names)),
+        ("services.models() (Competencies, Progress, Upload, Models)", _median_ms(services.models)),
     ]
     for name, page in PAGES:
         if page in views:

@@ -103,7 +103,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str, password: str) -> bool:
     """True when ``password`` matches; False for a mismatch or a malformed hash."""
-    from argon2.exceptions import InvalidHashError, VerificationError
+    from argon2.exceptions import InvalidHashError, VerificationError  # see password_hasher
 
     if not isinstance(password, str) or not isinstance(password_hash, str):
         return False

@@ -1,4 +1,4 @@
-"""The storage schema as SQLAlchemy Core tables (used by repository.py for queries and by
+"""The storage schema as SQLAlchemy Core tables (used by the store modules for queries and by
 Alembic autogenerate to diff against the migrations).
 
 The migrations in ``cxmaturity/migrations/versions`` create these tables; they never import
@@ -131,7 +131,7 @@ targets = Table(
     CheckConstraint("level >= 1", name="level_positive"),
 )
 
-# --- accounts (migration 0002; used when CXMATURITY_AUTH is set, see cxmaturity.auth) -------
+# --- accounts (migration 0002; used when CXMATURITY_AUTH is set, see cxmaturity.access) -------
 
 users = Table(
     "users",

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 
 def now() -> dt.datetime:
@@ -29,11 +31,7 @@ def clip(text: Any, length: int) -> str | None:
 
 
 def _dialect_insert(conn: Connection):
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+    return postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
 
 
 def insert_ignore(conn: Connection, table, values: dict, conflict: list[str]):

@@ -1,1 +1,1 @@
-"""Alembic migrations of the storage schema (run from code by cxmaturity.db)."""
+"""Alembic migrations of the storage schema (run from code by cxmaturity.store.engine)."""

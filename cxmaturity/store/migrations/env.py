@@ -1,6 +1,6 @@
-"""Alembic environment, run by cxmaturity.db with a Config built in code.
+"""Alembic environment, run by cxmaturity.store.engine with a Config built in code.
 
-When cxmaturity.db passes a connection (``config.attributes["connection"]``) the migrations run
+When cxmaturity.store.engine passes a connection (``config.attributes["connection"]``) the migrations run
 on it, inside its transaction; otherwise (a developer running ``command.revision``) an engine is
 made from the configured URL.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from cxmaturity.store.engine import create_engine_for
 from cxmaturity.store.schema import metadata
 
 config = context.config
@@ -43,8 +44,6 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    from cxmaturity.db import create_engine_for
-
     engine = create_engine_for(config.get_main_option("sqlalchemy.url"))
     try:
         with engine.begin() as conn:
