@@ -372,11 +372,6 @@ def level_distribution(model_id: str, benchmarks: list[Benchmark] | None = None)
     return sorted(figs, key=lambda b: (min(b.level_set), max(b.level_set)))
 
 
-def programme_statistics(benchmarks: list[Benchmark] | None = None) -> list[Benchmark]:
-    pool = load_benchmarks() if benchmarks is None else benchmarks
-    return [b for b in pool if b.kind == "programme_statistic"]
-
-
 # --- display ---------------------------------------------------------------------------
 
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from cxmaturity import services
+from cxmaturity import rules, services
 from cxmaturity.views.competencies import download_files
 
 ui.page_setup("pages/competencies.py")
@@ -46,7 +46,7 @@ else:
 ui.chart(view.heatmap)
 if view.suppressed_groups:
     st.caption(
-        f"{view.suppressed_groups} of {view.group_count} departments are suppressed: fewer than 5 respondents, "
+        f"{view.suppressed_groups} of {view.group_count} departments are suppressed: fewer than {rules.MIN_GROUP_SIZE} respondents, "
         "or hidden so a small department's score cannot be worked out from the total."
     )
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui
+from cxmaturity import rules
 
 ui.page_setup("pages/overview.py")
 
@@ -46,7 +47,7 @@ left, right = st.columns([3, 2])
 with left:
     ui.chart(view.radar)
     if view.peer_organisations is None:
-        st.caption("Peer median not shown: fewer than 5 peer organisations with this model.")
+        st.caption(f"Peer median not shown: fewer than {rules.MIN_PEER_ORGANISATIONS} peer organisations with this model.")
 with right:
     st.subheader("Focus next: weakest competencies")
     for item in view.weakest:

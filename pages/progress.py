@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from cxmaturity import services
+from cxmaturity import rules, services
 
 ui.page_setup("pages/progress.py")
 
@@ -15,11 +15,11 @@ st.title("Progress")
 due = view.next_due
 if due is not None:
     if due.overdue:
-        st.error(f"Next assessment overdue: it was due by {due.latest:%d %B %Y} (12 months after the last one).")
+        st.error(f"Next assessment overdue: it was due by {due.latest:%d %B %Y} ({rules.REASSESS_LATEST_MONTHS} months after the last one).")
     else:
         st.success(
             f"Next assessment due between {due.earliest:%d %B %Y} and {due.latest:%d %B %Y} "
-            f"(6–12 months after the last one; {due.days_left} days left)."
+            f"({rules.REASSESS_EARLIEST_MONTHS}–{rules.REASSESS_LATEST_MONTHS} months after the last one; {due.days_left} days left)."
         )
 
 if view.timeline_figure is not None:
@@ -27,7 +27,10 @@ if view.timeline_figure is not None:
 
 if view.change_rows:
     st.subheader(f"What changed: {view.from_label} → {view.to_label}")
-    st.caption("A change is called improved or declined only when it is statistically clear (Welch's t-test, p < 0.05).")
+    st.caption(
+        "A change is called improved or declined only when it is statistically clear "
+        f"(Welch's t-test, p < {rules.SIGNIFICANCE})."
+    )
     left, right = st.columns([2, 3])
     with left:
         ui.chart(view.change_figure)
@@ -83,7 +86,9 @@ with st.form("set_target"):
     levels = {lv.number: f"{lv.number} · {lv.name}" for lv in model.levels}
     c1, c2, c3 = st.columns(3)
     competency = c1.selectbox("Competency", list(names), format_func=names.get, key="target_competency")
-    horizon = c2.selectbox("Horizon", [6, 12, 24], format_func=lambda m: f"{m} months", index=1, key="target_horizon")
+    horizon = c2.selectbox(
+        "Horizon", list(rules.TARGET_HORIZONS), format_func=lambda m: f"{m} months", index=1, key="target_horizon"
+    )
     level = c3.selectbox("Target level", list(levels), format_func=levels.get, key="target_level")
     if st.form_submit_button("Save target"):
         services.set_target(sel.org, sel.model_id, competency, horizon, level, user=user)

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -156,7 +158,7 @@ def make_survey_csv(tmp_path):
     return make
 
 
-# --- the CLI as a subprocess ---------------------------------------------------------------
+# --- the CLI, in this process or as a subprocess ---------------------------------------------------------------
 
 
 def cli_env(db_url: str, **extra: str) -> dict[str, str]:
@@ -169,14 +171,40 @@ def cli_env(db_url: str, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def run_cli(db_url, tmp_path):
-    """run_cli(*args) -> CompletedProcess of ``python -m cxmaturity args`` on ``db_url``."""
+def run_cli(db_url, tmp_path, monkeypatch):
+    """run_cli(*args, stdin=None) -> CompletedProcess of ``cxmaturity args`` on ``db_url``, run
+    in this process (``cxmaturity.cli.main`` with captured output): what a command prints and
+    its exit status, at a fraction of a process start. ``run_cli_process`` is the real process,
+    for what only a process shows (no traceback on exit, kill -9, non-ASCII argv)."""
+    from cxmaturity.cli import main
 
-    def run(*args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
+    def run(*args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess:
+        monkeypatch.setenv("CXMATURITY_DATABASE_URL", db_url)
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin or ""))
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code if isinstance(exc.code, int) else 2
+        return subprocess.CompletedProcess(["cxmaturity", *args], code, out.getvalue(), err.getvalue())
+
+    return run
+
+
+@pytest.fixture
+def run_cli_process(db_url, tmp_path):
+    """run_cli_process(*args) -> CompletedProcess of ``python -m cxmaturity args`` on ``db_url``."""
+
+    def run(*args: str, timeout: float = 120, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "-m", "cxmaturity", *args],
             cwd=tmp_path,
             env=cli_env(db_url, **env),
+            input=stdin if stdin is not None else "",
             capture_output=True,
             text=True,
             encoding="utf-8",

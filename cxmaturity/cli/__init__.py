@@ -90,7 +90,7 @@ def _register_store(sub) -> None:
 def _register_users(sub) -> None:
     """Add ``user`` with its subcommands to the ``cxmaturity`` parser's subparsers."""
     p = sub.add_parser("user", help="manage accounts (used when CXMATURITY_AUTH=local or oidc)")
-    users = p.add_subparsers(dest="user_command", required=True, metavar="{add,list,remove,passwd}")
+    users = p.add_subparsers(dest="user_command", required=True, metavar="{add,list,update,remove,passwd}")
 
     q = users.add_parser("add", help="create an account")
     q.add_argument("email")
@@ -113,6 +113,15 @@ def _register_users(sub) -> None:
     q = users.add_parser("remove", help="delete an account")
     q.add_argument("email")
     q.set_defaults(**_handler("users:cmd_user_remove"))
+
+    q = users.add_parser("update", help="change an account's role and/or organisations")
+    q.add_argument("email")
+    q.add_argument("--role", choices=ROLES)
+    q.add_argument(
+        "--org", action="append", default=None, metavar="NAME", help="replaces the account's organisations (repeatable)"
+    )
+    q.add_argument("--no-org", action="store_true", help="take every organisation away (analysts and viewers)")
+    q.set_defaults(**_handler("users:cmd_user_update"))
 
     q = users.add_parser("passwd", help="set an account's password (also lifts a lockout)")
     q.add_argument("email")

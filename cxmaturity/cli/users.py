@@ -97,6 +97,18 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 
 @store_errors
+def cmd_user_update(args: argparse.Namespace) -> int:
+    if args.org is not None and args.no_org:
+        raise CliError("--org and --no-org exclude each other")
+    if args.role is None and args.org is None and not args.no_org:
+        raise CliError("nothing to change: give --role, --org or --no-org")
+    organisations = [] if args.no_org else args.org
+    user = services.update_user(args.email, args.role, organisations)
+    print(f"Updated {user.email} ({user.role}; {_scope(user.organisations)}).")
+    return 0
+
+
+@store_errors
 def cmd_user_remove(args: argparse.Namespace) -> int:
     if not services.remove_user(args.email):
         raise CliError(f"no account for {access.normalise_email(args.email)}")

@@ -347,24 +347,8 @@ def test_sign_ins_and_account_changes_are_audited(accounts):
 
 
 @pytest.fixture
-def cli(db_url, tmp_path, helpers):
-    """cli(*args, stdin=None) -> CompletedProcess of ``python -m cxmaturity args`` with stdin."""
-    import subprocess
-    import sys
-
-    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "cxmaturity", *args],
-            cwd=tmp_path,
-            env=helpers.cli_env(db_url),
-            input=stdin if stdin is not None else "",
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=120,
-        )
-
-    return run
+def cli(run_cli):
+    return run_cli
 
 
 def _one_line_error(result, code: int = 2) -> str:

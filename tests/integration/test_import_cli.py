@@ -1,4 +1,4 @@
-"""The storage CLI (import, history, compare, rescore) as a subprocess, including crash safety
+"""The storage CLI (import, history, compare, rescore), in process and as a subprocess, including crash safety
 (kill -9 during an import) and concurrent imports."""
 
 from __future__ import annotations
@@ -92,7 +92,8 @@ def test_import_argument_errors(run_cli, make_survey_csv, args, message):
     assert message in _one_line_error(run_cli("import", str(csv), *flat))
 
 
-def test_unicode_organisation_names_via_cli(run_cli, make_survey_csv, db_url):
+def test_unicode_organisation_names_via_cli(run_cli_process, make_survey_csv, db_url):
+    run_cli = run_cli_process  # non-ASCII argv needs a real process
     from cxmaturity import services
 
     names = ['Acme "Quoted" <b>bold</b> 🚀', "شرکت ملی پخش فرآورده‌ها", "Ünïcödé & 'Co' \\ backslash"]
@@ -135,7 +136,8 @@ def test_history_json_is_oldest_first(run_cli, db_url, tmp_path, helpers):
     assert human.returncode == 0 and human.stdout.count("\n") == 3
 
 
-def test_unknown_organisation_is_one_line_exit_2(run_cli, engine):
+def test_unknown_organisation_is_one_line_exit_2(run_cli_process, engine):
+    run_cli = run_cli_process  # exit status and no traceback, as a shell sees them
     for args in (["history", "--org", "Nobody", "--json"], ["compare", "--org", "Nobody", "--model", "gartner"], ["rescore", "--org", "Nobody"]):
         assert _one_line_error(run_cli(*args)) == "unknown organisation 'Nobody'"
 
