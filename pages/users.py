@@ -13,7 +13,7 @@ if not user.may_administer:  # not registered for other roles; refuse anyway
     st.stop()
 
 st.title("Users & audit log")
-st.caption("Add, change or remove users with `cxmaturity user add|passwd|remove` on the server.")
+st.caption("Add, change or remove users with `cxmaturity user add|update|passwd|remove` on the server.")
 st.dataframe(admin_view.users(user), hide_index=True, width="stretch")
 
 st.subheader("Audit log")

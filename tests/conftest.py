@@ -19,8 +19,14 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Property tests: thorough in CI (CI=1, set by .ci/run), quick on a developer's machine.
+settings.register_profile("ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 POSTGRES_ENV = "CXMATURITY_TEST_POSTGRES_URL"
 
 DB_PARAMS = [pytest.param("sqlite", id="sqlite")]
