@@ -28,6 +28,7 @@ dashboard_pages = [
 data_pages = []
 if user.may_upload:
     data_pages.append(page("pages/upload.py", "Upload", ":material/upload_file:"))
+    data_pages.append(page("pages/manage.py", "Manage data", ":material/inventory_2:"))
 data_pages.append(page("pages/models.py", "Models & sources", ":material/menu_book:"))
 if user.may_administer and ui.auth_mode() != "none":
     data_pages.append(page("pages/users.py", "Users & audit log", ":material/admin_panel_settings:"))

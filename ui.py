@@ -8,18 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 from cxmaturity import access, services
+from cxmaturity.charts import PLOTLY_CONFIG
+from cxmaturity.exports import safe_cell
 from cxmaturity.views import benchmarks as benchmarks_views
 from cxmaturity.views import competencies as competency_views
 from cxmaturity.views import format as formats
 from cxmaturity.views import overview as overview_views
 from cxmaturity.views import progress as progress_views
 from cxmaturity.views import selection as selection_views
-from cxmaturity.charts import PLOTLY_CONFIG
 
 UPLOAD_PAGE = "pages/upload.py"
+OVERVIEW_PAGE = "pages/overview.py"
 
 
 @dataclass(frozen=True)
@@ -233,6 +236,24 @@ def chart(fig) -> None:
 
 
 fmt = formats.number  # the one number formatter (cxmaturity.views.format)
+fmt_day = formats.day
+
+
+def safe_rows(data) -> pd.DataFrame:
+    """A table as it may be shown: every text cell and header that a spreadsheet would run as a
+    formula gets a leading quote, because Streamlit's tables offer "Download as CSV" of exactly
+    what they show. Numbers, dates and missing values stay as they are."""
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
+    safe = frame.map(safe_cell)
+    safe.columns = [safe_cell(str(c)) for c in frame.columns]
+    if not isinstance(frame.index, pd.RangeIndex):
+        safe.index = [safe_cell(str(i)) for i in frame.index]
+    return safe
+
+
+def dataframe(data, **kwargs) -> None:
+    """st.dataframe over formula-safe cells (see safe_rows); the only way pages show a frame."""
+    st.dataframe(safe_rows(data), **kwargs)
 
 
 # --- cached domain views -------------------------------------------------------------------

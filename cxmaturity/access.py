@@ -72,6 +72,12 @@ USER_ADD = "user_add"
 USER_REMOVE = "user_remove"
 USER_PASSWD = "user_passwd"
 USER_UPDATE = "user_update"
+RESTORE_ASSESSMENT = "restore_assessment"
+RESTORE_ORGANISATION = "restore_organisation"
+RESTORE_TARGET = "restore_target"
+RENAME_ORGANISATION = "rename_organisation"
+REMOVE_DEMO = "remove_demo"
+PURGE = "purge"
 
 EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$")
 

@@ -43,6 +43,10 @@ class StoreError(Exception):
         return str(self.args[0]) if self.args else ""
 
 
+class DatabaseUnavailable(StoreError):
+    """The database cannot be used (gone, unreadable, read-only, from a newer version)."""
+
+
 class UnknownOrganisation(StoreError, LookupError):
     pass
 

@@ -43,6 +43,10 @@ REASSESS_SOURCE = "004_54c6ee1b2e26fac7.txt"  # where the 6–12-month window is
 TARGET_HORIZONS = (6, 12, 24)  # months; source 004 plans over 6, 12 and 24 months
 RADAR_TARGET_HORIZON = 12  # the target drawn on the Overview radar
 
+# --- deleting ---------------------------------------------------------------------------------
+
+TRASH_DAYS = 30  # what is deleted stays restorable this long, then is purged for good
+
 # --- what a stored assessment holds ------------------------------------------------------------
 
 GROUP_BY = "department"  # the breakdown stored with every assessment

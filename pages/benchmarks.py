@@ -34,7 +34,7 @@ if view.peers is None:
 else:
     st.caption(view.peer_message)
     ui.chart(view.peer_figure)
-    st.dataframe(
+    ui.dataframe(
         view.peer_table,
         hide_index=True,
         column_config={
@@ -46,7 +46,7 @@ else:
 
 if view.programme_figures:
     with st.expander("Other published figures on CX programmes"):
-        st.dataframe(
+        ui.dataframe(
             [{k: v for k, v in r.items() if k not in ("kind", "model")} for r in view.programme_figures if r["kind"] != "level_distribution"],
             hide_index=True,
         )

@@ -35,7 +35,7 @@ if view.change_rows:
     with left:
         ui.chart(view.change_figure)
     with right:
-        st.dataframe(
+        ui.dataframe(
             view.change_rows,
             hide_index=True,
             column_config={
@@ -59,7 +59,7 @@ st.subheader("Targets")
 if view.targets:
     if view.targets_figure is not None:
         ui.chart(view.targets_figure)
-    st.dataframe(
+    ui.dataframe(
         [
             {
                 "Competency": t.competency_name,

@@ -14,11 +14,11 @@ if not user.may_administer:  # not registered for other roles; refuse anyway
 
 st.title("Users & audit log")
 st.caption("Add, change or remove users with `cxmaturity user add|update|passwd|remove` on the server.")
-st.dataframe(admin_view.users(user), hide_index=True, width="stretch")
+ui.dataframe(admin_view.users(user), hide_index=True, width="stretch")
 
 st.subheader("Audit log")
 entries = admin_view.audit_log(user)
 if entries:
-    st.dataframe(entries, hide_index=True, width="stretch")
+    ui.dataframe(entries, hide_index=True, width="stretch")
 else:
     st.caption("Nothing recorded yet.")

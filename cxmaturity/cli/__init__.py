@@ -78,8 +78,40 @@ def _register_store(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(**_handler("store:cmd_compare"))
 
-    p = sub.add_parser("demo", help="load the demo data set (idempotent)")
+    p = sub.add_parser("demo", help="load the demo data set (idempotent), or remove it")
+    p.add_argument("--remove", action="store_true", help="move every demo organisation into the trash")
     p.set_defaults(**_handler("store:cmd_demo"))
+
+    p = sub.add_parser("delete", help="move an assessment or an organisation into the trash")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--assessment", type=int, metavar="ID")
+    what.add_argument("--org", metavar="NAME")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(**_handler("trash:cmd_delete"))
+
+    p = sub.add_parser("restore", help="bring an assessment or an organisation back from the trash")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--assessment", type=int, metavar="ID")
+    what.add_argument("--org", metavar="NAME")
+    what.add_argument("--target", type=int, metavar="ID")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(**_handler("trash:cmd_restore"))
+
+    p = sub.add_parser("trash", help="what is in the trash, and when it will be purged")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(**_handler("trash:cmd_trash"))
+
+    p = sub.add_parser("purge", help="delete what is in the trash for good")
+    p.add_argument("--older-than", type=int, metavar="DAYS", help="only what was deleted more than DAYS days ago")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(**_handler("trash:cmd_purge"))
+
+    p = sub.add_parser("org", help="organisations")
+    orgs = p.add_subparsers(dest="org_command", required=True, metavar="{rename}")
+    q = orgs.add_parser("rename", help="rename an organisation")
+    q.add_argument("old")
+    q.add_argument("new")
+    q.set_defaults(**_handler("trash:cmd_org_rename"))
 
     p = sub.add_parser("rescore", help="recompute stored scores with the current models")
     p.add_argument("--org")
@@ -150,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # the last guard: a person sees one line, never a traceback
+        print(f"internal error ({type(exc).__name__}): {exc}; please report it", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -109,6 +109,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 @store_errors
 def cmd_demo(args: argparse.Namespace) -> int:
+    if args.remove:
+        names = services.remove_demo()
+        if names:
+            print(f"Moved {len(names)} demo organisation(s) into the trash; 'cxmaturity restore --org NAME' brings one back.")
+        else:
+            print("There is no sample data to remove.")
+        return 0
     if demo.load_demo():
         print(f"Demo data loaded: '{demo.DEMO_ORG}' and {len(demo.PEERS)} demo peer organisations.")
     else:

@@ -27,6 +27,7 @@ from cxmaturity.services.assessments import (
     clear_caches,
     comparison,
     delete_assessment,
+    delete_assessment_by_id,
     find_assessment_by_hash,
     get_assessment,
     get_assessment_answers,
@@ -40,7 +41,6 @@ from cxmaturity.services.audit import list_audit, record
 from cxmaturity.services.catalogue import model, models
 from cxmaturity.services.organisations import (
     create_organisation,
-    delete_organisation,
     get_organisation,
     has_organisations,
     list_organisations,
@@ -48,6 +48,18 @@ from cxmaturity.services.organisations import (
 from cxmaturity.services.peers import peer_competency_scores, peer_filter_options
 from cxmaturity.services.setup import data_version, database_url, prepare
 from cxmaturity.services.targets import delete_target, list_targets, set_target
+from cxmaturity.services.trash import (
+    TrashItem,
+    delete_organisation,
+    list_trash,
+    purge,
+    purge_expired,
+    remove_demo,
+    rename_organisation,
+    restore_assessment,
+    restore_organisation,
+    restore_target,
+)
 from cxmaturity.store.records import (
     AssessmentRecord,
     AuditEntry,
@@ -66,6 +78,7 @@ __all__ = [
     "ImportResult",
     "Organisation",
     "Target",
+    "TrashItem",
     "add_user",
     "as_date",
     "authenticate",
@@ -76,6 +89,7 @@ __all__ = [
     "data_version",
     "database_url",
     "delete_assessment",
+    "delete_assessment_by_id",
     "delete_organisation",
     "delete_target",
     "find_assessment_by_hash",
@@ -92,6 +106,7 @@ __all__ = [
     "list_audit",
     "list_organisations",
     "list_targets",
+    "list_trash",
     "list_users",
     "model",
     "models",
@@ -99,9 +114,16 @@ __all__ = [
     "peer_competency_scores",
     "peer_filter_options",
     "prepare",
+    "purge",
+    "purge_expired",
     "record",
+    "remove_demo",
     "remove_user",
+    "rename_organisation",
     "rescore",
+    "restore_assessment",
+    "restore_organisation",
+    "restore_target",
     "set_password",
     "set_password_hasher",
     "set_target",

@@ -24,6 +24,7 @@ from cxmaturity.access import (
     IMPORT,
     RESCORE,
     User,
+    acting,
     check_admin,
     check_read,
     check_write,
@@ -142,8 +143,9 @@ def find_assessment_by_hash(
 
 
 def delete_assessment(org: str, assessment_id: int, *, user: User | None = None, engine: store.EngineRef = None) -> bool:
-    """Delete one assessment of the organisation (respondents, answers and scores go with it).
-    False when the organisation has no such assessment. Analysts and admins only."""
+    """Move one assessment of the organisation into the trash (its answers and scores stay,
+    restorable by an administrator until purged). False when the organisation has no such
+    assessment. Analysts and admins only."""
     name = org_name(org)
     user = check_write(user, name)
     with store.writing(engine) as conn:
@@ -152,11 +154,22 @@ def delete_assessment(org: str, assessment_id: int, *, user: User | None = None,
             row = assessments_sql.owned(conn, org_id, name, assessment_id)
         except UnknownAssessment:
             return False
-        assessments_sql.delete_owned(conn, org_id, assessment_id)
+        assessments_sql.trash(conn, org_id, assessment_id, actor_of(user))
         label = f" '{row.label}'" if row.label else ""
-        detail = f"assessment #{int(assessment_id)} ({row.model_id}, {row.assessment_date.isoformat()}{label})"
+        detail = f"assessment #{int(assessment_id)} ({row.model_id}, {row.assessment_date.isoformat()}{label}) into the trash"
         audit_sql.write(conn, actor_of(user), DELETE_ASSESSMENT, name, detail)
     return True
+
+
+def delete_assessment_by_id(assessment_id: int, *, user: User | None = None, engine: store.EngineRef = None) -> bool:
+    """``delete_assessment`` by the assessment's id alone (the CLI). One refusal for an id that
+    does not exist and one the user may not change: UnknownAssessment, the same words."""
+    acting_user = acting(user)
+    with store.reading(engine) as conn:
+        name = assessments_sql.organisation_of(conn, assessment_id)
+    if name is None or not acting_user.can_write(name):
+        raise UnknownAssessment(f"there is no assessment #{assessment_id} you can change")
+    return delete_assessment(name, assessment_id, user=user, engine=engine)
 
 
 # --- importing ---------------------------------------------------------------------------------
@@ -270,6 +283,11 @@ def import_assessment(
     # the cheap check first: re-importing a known file costs one query, not a scoring run
     with store.reading(eng) as conn:
         existing = assessments_sql.existing_id(conn, name, model.id, survey.content_hash)
+        if existing is not None and assessments_sql.is_trashed(conn, existing):
+            raise InvalidInput(
+                f"this file is in the trash as assessment #{existing} of '{name}'; an administrator can restore it "
+                "(or purge the trash to import it anew)"
+            )
     if existing is not None:
         return ImportResult(existing, False)
 

@@ -18,11 +18,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from cxmaturity import store
 from cxmaturity.models import MaturityModel
 from cxmaturity.services import catalogue
 from cxmaturity.services.assessments import import_assessment
-from cxmaturity.services.organisations import has_organisations
 from cxmaturity.services.targets import set_target
+from cxmaturity.store import organisations as orgs_sql
+from cxmaturity.store import settings as settings_sql
 from cxmaturity.survey import SurveyData
 
 ENV_DEMO = "CXMATURITY_DEMO"
@@ -280,10 +282,12 @@ def load_demo(engine_or_url=None) -> bool:
 
 
 def ensure_demo_if_empty(engine_or_url=None) -> bool:
-    """Load the demo when the database holds no organisation at all, unless CXMATURITY_DEMO=0.
+    """Load the demo when the database holds no organisation at all (none in the trash
+    either), unless CXMATURITY_DEMO=0 or the sample data was once removed on purpose.
     True when the demo was loaded now."""
     if not demo_enabled():
         return False
-    if has_organisations(engine=engine_or_url):
-        return False
+    with store.reading(engine_or_url) as conn:
+        if orgs_sql.any_rows(conn) or settings_sql.get(conn, settings_sql.DEMO_REMOVED) is not None:
+            return False
     return load_demo(engine_or_url)

@@ -7,11 +7,9 @@ from typing import Any
 
 from cxmaturity import store
 from cxmaturity.access import (
-    DELETE_ORGANISATION,
     SAVE_ORGANISATION,
     User,
     acting,
-    check_admin,
     check_read,
     check_write,
 )
@@ -98,15 +96,3 @@ def has_organisations(*, user: User | None = None, engine: store.EngineRef = Non
     user = acting(user)
     with store.reading(engine) as conn:
         return orgs_sql.any_exist(conn, user.organisations)
-
-
-def delete_organisation(org: str, *, user: User | None = None, engine: store.EngineRef = None) -> bool:
-    """Delete the organisation with all its assessments and targets; False if unknown.
-    Administrators only."""
-    name = org_name(org)
-    user = check_admin(user, name)
-    with store.writing(engine) as conn:
-        deleted = orgs_sql.delete_by_name(conn, name)
-        if deleted:
-            audit_sql.write(conn, actor_of(user), DELETE_ORGANISATION, name, "with all its assessments and targets")
-    return deleted

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cxmaturity import store
 from cxmaturity.services.demo import ensure_demo_if_empty
+from cxmaturity.services.trash import purge_expired
 from cxmaturity.store import assessments as assessments_sql
 
 
@@ -12,9 +13,12 @@ def database_url() -> str:
 
 
 def prepare(url: store.EngineRef = None) -> bool:
-    """Migrate the schema; load the demo into an empty database unless CXMATURITY_DEMO=0.
+    """Migrate the schema, purge what has been in the trash too long, and load the demo into an
+    empty database unless CXMATURITY_DEMO=0.
     True when the demo was loaded now."""
-    return ensure_demo_if_empty(store.get_engine(url))
+    engine = store.get_engine(url)
+    purge_expired(engine=engine)
+    return ensure_demo_if_empty(engine)
 
 
 def data_version(*, engine: store.EngineRef = None) -> str:

@@ -74,8 +74,10 @@ def delete_target(
     name = org_name(org)
     user = check_write(user, name)
     with store.writing(engine) as conn:
-        removed = targets_sql.remove(conn, orgs_sql.require_id(conn, name), model_id(model), competency_id, horizon_months)
+        removed = targets_sql.trash(
+            conn, orgs_sql.require_id(conn, name), model_id(model), competency_id, horizon_months, actor_of(user)
+        )
         if removed:
-            detail = f"{model_id(model)} {competency_id}, {int(horizon_months)} months"
+            detail = f"{model_id(model)} {competency_id}, {int(horizon_months)} months, into the trash"
             audit_sql.write(conn, actor_of(user), DELETE_TARGET, name, detail)
     return removed

@@ -19,7 +19,7 @@ def organisations_of(conn: Connection, user_id: int) -> frozenset[str]:
     names = conn.execute(
         select(organisations.c.name)
         .join(user_organisations, user_organisations.c.organisation_id == organisations.c.id)
-        .where(user_organisations.c.user_id == user_id)
+        .where(user_organisations.c.user_id == user_id, organisations.c.deleted_at.is_(None))
     ).scalars()
     return frozenset(names)
 
@@ -75,6 +75,7 @@ def all_with_lock_state(conn: Connection):
     links = conn.execute(
         select(user_organisations.c.user_id, organisations.c.name)
         .join(organisations, organisations.c.id == user_organisations.c.organisation_id)
+        .where(organisations.c.deleted_at.is_(None))
         .order_by(organisations.c.name)
     ).all()
     by_user: dict[int, list[str]] = {}

@@ -7,6 +7,7 @@ another's. Answers are stored as one JSON list per respondent, aligned with the 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 
@@ -20,12 +21,15 @@ from cxmaturity.store.records import AssessmentRecord, HistoryEntry
 from cxmaturity.store.schema import (
     assessment_scores,
     assessments,
+    audit_log,
     competency_scores,
     organisations,
     respondents,
     targets,
 )
 from cxmaturity.store.sql import aware, cell, clean_json, insert_ignore, now, text
+
+ACTIVE = assessments.c.deleted_at.is_(None)
 
 
 def _record(row) -> AssessmentRecord:
@@ -62,7 +66,7 @@ def _query(org_id: int, model_id: str | None = None):
             assessment_scores.c.overall_level,
         )
         .select_from(assessments.outerjoin(assessment_scores))
-        .where(assessments.c.organisation_id == org_id)
+        .where(assessments.c.organisation_id == org_id, ACTIVE)
         .order_by(assessments.c.assessment_date, assessments.c.id)
     )
     if model_id is not None:
@@ -87,7 +91,7 @@ def owned(conn: Connection, org_id: int, org_name: str, assessment_id: int):
     row = conn.execute(
         select(
             assessments.c.id, assessments.c.model_id, assessments.c.item_ids, assessments.c.assessment_date, assessments.c.label
-        ).where(assessments.c.id == int(assessment_id), assessments.c.organisation_id == org_id)
+        ).where(assessments.c.id == int(assessment_id), assessments.c.organisation_id == org_id, ACTIVE)
     ).one_or_none()
     if row is None:
         raise UnknownAssessment(f"organisation '{org_name}' has no assessment #{assessment_id}")
@@ -96,7 +100,9 @@ def owned(conn: Connection, org_id: int, org_name: str, assessment_id: int):
 
 def model_of(conn: Connection, org_id: int, assessment_id: int) -> str | None:
     return conn.execute(
-        select(assessments.c.model_id).where(assessments.c.id == int(assessment_id), assessments.c.organisation_id == org_id)
+        select(assessments.c.model_id).where(
+            assessments.c.id == int(assessment_id), assessments.c.organisation_id == org_id, ACTIVE
+        )
     ).scalar_one_or_none()
 
 
@@ -155,15 +161,91 @@ def stored_scores(conn: Connection, assessment_id: int):
     ).one_or_none()
 
 
-def delete_owned(conn: Connection, org_id: int, assessment_id: int) -> bool:
+def organisation_of(conn: Connection, assessment_id: int) -> str | None:
+    """The name of the organisation holding the assessment (neither in the trash), or None."""
+    return conn.execute(
+        select(organisations.c.name)
+        .join(assessments, assessments.c.organisation_id == organisations.c.id)
+        .where(assessments.c.id == int(assessment_id), ACTIVE, organisations.c.deleted_at.is_(None))
+    ).scalar_one_or_none()
+
+
+def trash(conn: Connection, org_id: int, assessment_id: int, actor: str) -> bool:
+    """Move the organisation's assessment into the trash (answers and scores stay as they are)."""
     result = conn.execute(
-        delete(assessments).where(assessments.c.id == int(assessment_id), assessments.c.organisation_id == org_id)
+        update(assessments)
+        .where(assessments.c.id == int(assessment_id), assessments.c.organisation_id == org_id, ACTIVE)
+        .values(deleted_at=now(), deleted_by=actor)
     )
     return result.rowcount > 0
 
 
+def trashed(conn: Connection, assessment_id: int):
+    """(id, organisation_id, organisation name, model_id, assessment_date, label) of an
+    assessment in the trash, or None."""
+    return conn.execute(
+        select(
+            assessments.c.id,
+            assessments.c.organisation_id,
+            organisations.c.name.label("organisation"),
+            organisations.c.deleted_at.label("organisation_deleted_at"),
+            assessments.c.model_id,
+            assessments.c.assessment_date,
+            assessments.c.label,
+            assessments.c.respondent_count,
+        )
+        .join(organisations, organisations.c.id == assessments.c.organisation_id)
+        .where(assessments.c.id == int(assessment_id), assessments.c.deleted_at.is_not(None))
+    ).one_or_none()
+
+
+def restore(conn: Connection, assessment_id: int) -> None:
+    conn.execute(update(assessments).where(assessments.c.id == int(assessment_id)).values(deleted_at=None, deleted_by=None))
+
+
+def in_trash(conn: Connection):
+    """Assessments in the trash (of organisations that are not themselves in the trash)."""
+    return conn.execute(
+        select(
+            assessments.c.id,
+            organisations.c.name.label("organisation"),
+            assessments.c.model_id,
+            assessments.c.assessment_date,
+            assessments.c.label,
+            assessments.c.respondent_count,
+            assessments.c.deleted_at,
+            assessments.c.deleted_by,
+        )
+        .join(organisations, organisations.c.id == assessments.c.organisation_id)
+        .where(assessments.c.deleted_at.is_not(None), organisations.c.deleted_at.is_(None))
+        .order_by(assessments.c.deleted_at)
+    ).all()
+
+
+def summary_of_organisation(conn: Connection, org_id: int) -> tuple[int, int]:
+    """(assessments, respondents) the organisation holds outside the trash."""
+    row = conn.execute(
+        select(func.count(), func.coalesce(func.sum(assessments.c.respondent_count), 0)).where(
+            assessments.c.organisation_id == org_id, ACTIVE
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def purge(conn: Connection, before: dt.datetime | None) -> list[int]:
+    """Delete for good the assessments in the trash (since before ``before``; None: all)."""
+    query = select(assessments.c.id).where(assessments.c.deleted_at.is_not(None))
+    if before is not None:
+        query = query.where(assessments.c.deleted_at < before)
+    ids = list(conn.execute(query).scalars())
+    if ids:
+        conn.execute(delete(assessments).where(assessments.c.id.in_(ids)))
+    return ids
+
+
 def existing_id(conn: Connection, org_name: str, model_id: str, content_hash: str) -> int | None:
-    """The organisation's assessment of the model stored from a file with this hash."""
+    """The organisation's assessment of the model stored from a file with this hash (in the
+    trash or not: ``is_trashed`` tells)."""
     return conn.execute(
         select(assessments.c.id)
         .join(organisations, organisations.c.id == assessments.c.organisation_id)
@@ -173,6 +255,12 @@ def existing_id(conn: Connection, org_name: str, model_id: str, content_hash: st
             assessments.c.content_hash == content_hash,
         )
     ).scalar_one_or_none()
+
+
+def is_trashed(conn: Connection, assessment_id: int) -> bool:
+    return conn.execute(
+        select(assessments.c.deleted_at.is_not(None)).where(assessments.c.id == int(assessment_id))
+    ).scalar_one()
 
 
 def insert_new(conn: Connection, values: dict) -> int | None:
@@ -260,8 +348,9 @@ def exists_id(conn: Connection, assessment_id: int) -> bool:
 
 
 def to_rescore(conn: Connection, org_id: int | None):
-    """(id, model_id, item_ids) of every assessment (of one organisation), by id."""
-    query = select(assessments.c.id, assessments.c.model_id, assessments.c.item_ids)
+    """(id, model_id, item_ids) of every assessment (of one organisation) outside the trash
+    (a trashed one is restored as it was), by id."""
+    query = select(assessments.c.id, assessments.c.model_id, assessments.c.item_ids).where(ACTIVE)
     if org_id is not None:
         query = query.where(assessments.c.organisation_id == org_id)
     return conn.execute(query.order_by(assessments.c.id)).all()
@@ -297,7 +386,7 @@ def history(conn: Connection, org_id: int, model_id: str | None = None) -> list[
             assessment_scores.c.result,
         )
         .select_from(assessments.outerjoin(assessment_scores))
-        .where(assessments.c.organisation_id == org_id)
+        .where(assessments.c.organisation_id == org_id, ACTIVE)
         .order_by(assessments.c.assessment_date, assessments.c.id)
     )
     if model_id is not None:
@@ -310,7 +399,7 @@ def waves(conn: Connection, org_id: int, model_id: str):
     oldest first: what a comparison picks from."""
     return conn.execute(
         select(assessments.c.id, assessments.c.item_ids, assessments.c.content_hash, assessments.c.imported_at)
-        .where(assessments.c.organisation_id == org_id, assessments.c.model_id == model_id)
+        .where(assessments.c.organisation_id == org_id, assessments.c.model_id == model_id, ACTIVE)
         .order_by(assessments.c.assessment_date, assessments.c.id)
     ).all()
 
@@ -327,6 +416,14 @@ def data_version(conn: Connection) -> str:
             select(func.max(assessment_scores.c.scored_at)).scalar_subquery(),
             select(func.count()).select_from(targets).scalar_subquery(),
             select(func.max(targets.c.set_at)).scalar_subquery(),
+            # deletes and restores change what is shown too
+            select(func.count()).where(assessments.c.deleted_at.is_not(None)).scalar_subquery(),
+            select(func.max(assessments.c.deleted_at)).scalar_subquery(),
+            select(func.count()).where(organisations.c.deleted_at.is_not(None)).scalar_subquery(),
+            select(func.max(organisations.c.deleted_at)).scalar_subquery(),
+            select(func.count()).where(targets.c.deleted_at.is_not(None)).scalar_subquery(),
+            # every change is audited in its own transaction (renames too)
+            select(func.max(audit_log.c.id)).scalar_subquery(),
         )
     ).one()
     raw = "|".join("" if v is None else str(v) for v in row)

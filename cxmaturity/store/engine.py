@@ -25,6 +25,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
+from cxmaturity.errors import DatabaseUnavailable
+
 ENV_URL = "CXMATURITY_DATABASE_URL"
 DEFAULT_DIR = ".cxmaturity"
 DEFAULT_FILE = "cxmaturity.db"
@@ -32,12 +34,14 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # The newest migration. Checked by plain SQL at start-up so an up-to-date database never
 # imports Alembic (~0.2 s per CLI call); a test keeps it equal to the migrations' head.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 
 _engines: dict[str, Engine] = {}
 # engines whose schema is known to be at head (weak: an engine dropped by its owner goes)
 _schema_ready: weakref.WeakSet[Engine] = weakref.WeakSet()
 _lock = threading.Lock()
+# SQLite engines' files as they were when opened: (path, (device, inode))
+_sqlite_files: weakref.WeakKeyDictionary[Engine, tuple[Path, tuple[int, int] | None]] = weakref.WeakKeyDictionary()
 
 
 def database_url() -> str:
@@ -69,8 +73,10 @@ def create_engine_for(url: str | URL) -> Engine:
 
     path = _sqlite_file(url)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _prepare_sqlite_file(path)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    if path is not None:
+        _sqlite_files[engine] = (path, _identity(path))
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record):
@@ -96,6 +102,47 @@ def create_engine_for(url: str | URL) -> Engine:
         conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
 
     return engine
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """The database's folder and file, private to this account (they hold password hashes and
+    every organisation's answers): the folder 700, the file 600 (SQLite gives its -wal and
+    -shm files the database file's permissions). A path that cannot hold a database is one
+    clear DatabaseUnavailable, never a traceback."""
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=0o700)
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        raise DatabaseUnavailable(f"cannot create the database at {path}: a file stands where a folder should be") from None
+    except OSError as exc:
+        raise DatabaseUnavailable(f"cannot create the database at {path}: {exc.strerror or exc}") from None
+    if not path.is_file():
+        raise DatabaseUnavailable(f"cannot use {path} as the database: it is not a file")
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def check_file_still_there(engine: Engine) -> None:
+    """Refuse to go on when the SQLite file was deleted or replaced while the app ran (e.g. by
+    ``git clean -xfd``): an open connection would keep writing into the deleted file, and
+    everything saved since would be gone at the next start."""
+    known = _sqlite_files.get(engine)
+    if known is None:
+        return
+    path, identity = known
+    if _identity(path) != identity:
+        raise DatabaseUnavailable(
+            f"the database file {path} was deleted or replaced while the app was running; nothing was "
+            "saved. Restore the file from a backup, or restart the app to start a new, empty database."
+        )
 
 
 def get_engine(url: str | URL | Engine | None = None) -> Engine:
@@ -124,6 +171,7 @@ def dispose_engines() -> None:
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """One transaction that will write: BEGIN IMMEDIATE on SQLite, plain BEGIN elsewhere."""
+    check_file_still_there(engine)
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
@@ -134,6 +182,7 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 @contextmanager
 def read_transaction(engine: Engine) -> Iterator[Connection]:
     """One consistent read (a single snapshot on SQLite WAL; READ COMMITTED elsewhere)."""
+    check_file_still_there(engine)
     with engine.connect() as conn, conn.begin():
         yield conn
 
@@ -167,28 +216,28 @@ def alembic_config(url: str | URL | None = None):
     return cfg
 
 
+def known_revisions() -> set[str]:
+    """Every revision of the packaged migrations (read from the file names: no Alembic import)."""
+    return {p.name.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*_*.py")}
+
+
 def head_revision() -> str:
-    from alembic.script import (
-        ScriptDirectory,  # Alembic (~0.2 s) only when the schema is checked or changed
-    )
+    # Alembic (~0.2 s) only when the schema is checked or changed, as in every function here
+    from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import (
-        MigrationContext,  # Alembic (~0.2 s) only when the schema is checked or changed
-    )
+    from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def _migrate(engine: Engine, revision: str, downgrade: bool = False) -> None:
-    from alembic import command  # Alembic (~0.2 s) only when the schema is checked or changed
-    from alembic.runtime.migration import (
-        MigrationContext,  # Alembic (~0.2 s) only when the schema is checked or changed
-    )
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
 
     with write_transaction(engine) as conn:
         if engine.dialect.name == "postgresql":
@@ -219,7 +268,13 @@ def ensure_schema(engine: Engine) -> None:
     """Create or upgrade the schema to the newest migration (cheap after the first call)."""
     if engine in _schema_ready:
         return
-    if _stored_revision(engine) != SCHEMA_HEAD:
+    stored = _stored_revision(engine)
+    if stored != SCHEMA_HEAD:
+        if stored is not None and stored not in known_revisions():
+            raise DatabaseUnavailable(
+                f"the database is at schema revision {stored}, newer than this version of cxmaturity knows "
+                f"(it knows up to {SCHEMA_HEAD}); upgrade cxmaturity to use it"
+            )
         _migrate(engine, head_revision())
     _schema_ready.add(engine)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import Connection, delete, exists, select, update
 
-from cxmaturity.errors import UnknownOrganisation
+from cxmaturity.errors import InvalidInput, UnknownOrganisation
 from cxmaturity.store.records import Organisation
 from cxmaturity.store.schema import organisations
 from cxmaturity.store.sql import insert_ignore, now
@@ -18,8 +20,18 @@ def _record(row) -> Organisation:
     )
 
 
+ACTIVE = organisations.c.deleted_at.is_(None)
+
+
 def id_of(conn: Connection, name: str) -> int | None:
-    return conn.execute(select(organisations.c.id).where(organisations.c.name == name)).scalar_one_or_none()
+    """The id of the organisation (not in the trash) of that name."""
+    return conn.execute(select(organisations.c.id).where(organisations.c.name == name, ACTIVE)).scalar_one_or_none()
+
+
+def trashed_id_of(conn: Connection, name: str) -> int | None:
+    return conn.execute(
+        select(organisations.c.id).where(organisations.c.name == name, organisations.c.deleted_at.is_not(None))
+    ).scalar_one_or_none()
 
 
 def require_id(conn: Connection, name: str) -> int:
@@ -32,11 +44,16 @@ def require_id(conn: Connection, name: str) -> int:
 def ids_of(conn: Connection, names: list[str]) -> dict[str, int]:
     if not names:
         return {}
-    return dict(conn.execute(select(organisations.c.name, organisations.c.id).where(organisations.c.name.in_(names))).all())
+    return dict(
+        conn.execute(select(organisations.c.name, organisations.c.id).where(organisations.c.name.in_(names), ACTIVE)).all()
+    )
 
 
 def ensure(conn: Connection, name: str, values: dict) -> int:
-    """The organisation's id, creating it (race-safe) or filling in the given attributes."""
+    """The organisation's id, creating it (race-safe) or filling in the given attributes.
+    An organisation of that name in the trash is not silently reused: InvalidInput."""
+    if trashed_id_of(conn, name) is not None:
+        raise InvalidInput(f"an organisation called '{name}' is in the trash; restore it, or purge the trash first")
     conn.execute(
         insert_ignore(conn, organisations, {"name": name, "is_demo": False, "created_at": now(), **values}, ["name"])
     )
@@ -47,7 +64,7 @@ def ensure(conn: Connection, name: str, values: dict) -> int:
 
 
 def get(conn: Connection, name: str) -> Organisation | None:
-    row = conn.execute(select(organisations).where(organisations.c.name == name)).one_or_none()
+    row = conn.execute(select(organisations).where(organisations.c.name == name, ACTIVE)).one_or_none()
     return _record(row) if row is not None else None
 
 
@@ -61,7 +78,7 @@ def is_demo(conn: Connection, org_id: int) -> bool:
 
 def list_all(conn: Connection, names: frozenset[str] | None = None, include_demo: bool = True) -> list[Organisation]:
     """Real organisations first, then demo ones, each by name; ``names``: only these (None: all)."""
-    query = select(organisations).order_by(organisations.c.is_demo, organisations.c.name)
+    query = select(organisations).where(ACTIVE).order_by(organisations.c.is_demo, organisations.c.name)
     if not include_demo:
         query = query.where(organisations.c.is_demo.is_(False))
     if names is not None:
@@ -72,12 +89,51 @@ def list_all(conn: Connection, names: frozenset[str] | None = None, include_demo
 
 
 def any_exist(conn: Connection, names: frozenset[str] | None = None) -> bool:
+    """Whether any organisation (of ``names``) is there, outside the trash."""
     if names is None:
-        return conn.execute(select(exists().select_from(organisations))).scalar_one()
+        return conn.execute(select(exists().where(ACTIVE))).scalar_one()
     if not names:
         return False
-    return conn.execute(select(exists().where(organisations.c.name.in_(sorted(names))))).scalar_one()
+    return conn.execute(select(exists().where(organisations.c.name.in_(sorted(names)), ACTIVE))).scalar_one()
 
 
-def delete_by_name(conn: Connection, name: str) -> bool:
-    return conn.execute(delete(organisations).where(organisations.c.name == name)).rowcount > 0
+def any_rows(conn: Connection) -> bool:
+    """Whether the table holds any organisation at all, in the trash or not."""
+    return conn.execute(select(exists().select_from(organisations))).scalar_one()
+
+
+def trash(conn: Connection, org_id: int, actor: str) -> None:
+    conn.execute(update(organisations).where(organisations.c.id == org_id).values(deleted_at=now(), deleted_by=actor))
+
+
+def restore(conn: Connection, org_id: int) -> None:
+    conn.execute(update(organisations).where(organisations.c.id == org_id).values(deleted_at=None, deleted_by=None))
+
+
+def rename(conn: Connection, org_id: int, new_name: str) -> None:
+    conn.execute(update(organisations).where(organisations.c.id == org_id).values(name=new_name))
+
+
+def demo_ids(conn: Connection) -> list[int]:
+    return list(conn.execute(select(organisations.c.id).where(organisations.c.is_demo.is_(True), ACTIVE)).scalars())
+
+
+def in_trash(conn: Connection):
+    """(id, name, deleted_at, deleted_by) of every organisation in the trash."""
+    return conn.execute(
+        select(organisations.c.id, organisations.c.name, organisations.c.deleted_at, organisations.c.deleted_by)
+        .where(organisations.c.deleted_at.is_not(None))
+        .order_by(organisations.c.deleted_at)
+    ).all()
+
+
+def purge(conn: Connection, before: dt.datetime | None) -> list[str]:
+    """Delete for good the organisations in the trash (since before ``before``; None: all),
+    with everything they hold; their names."""
+    query = select(organisations.c.id, organisations.c.name).where(organisations.c.deleted_at.is_not(None))
+    if before is not None:
+        query = query.where(organisations.c.deleted_at < before)
+    rows = conn.execute(query).all()
+    if rows:
+        conn.execute(delete(organisations).where(organisations.c.id.in_([r.id for r in rows])))
+    return [r.name for r in rows]

@@ -13,6 +13,7 @@ def _latest_per_organisation(model_id: str, exclude_id: int | None, include_demo
     newer_exists = exists().where(
         later.c.organisation_id == assessments.c.organisation_id,
         later.c.model_id == assessments.c.model_id,
+        later.c.deleted_at.is_(None),
         or_(
             later.c.assessment_date > assessments.c.assessment_date,
             and_(later.c.assessment_date == assessments.c.assessment_date, later.c.id > assessments.c.id),
@@ -21,7 +22,12 @@ def _latest_per_organisation(model_id: str, exclude_id: int | None, include_demo
     query = (
         select(assessments.c.id)
         .join(organisations, organisations.c.id == assessments.c.organisation_id)
-        .where(assessments.c.model_id == model_id, ~newer_exists)
+        .where(
+            assessments.c.model_id == model_id,
+            assessments.c.deleted_at.is_(None),
+            organisations.c.deleted_at.is_(None),
+            ~newer_exists,
+        )
     )
     if exclude_id is not None:
         query = query.where(assessments.c.organisation_id != exclude_id)

@@ -50,6 +50,9 @@ organisations = Table(
     Column("region", String(100)),
     Column("is_demo", Boolean(create_constraint=False), nullable=False, default=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # in the trash since deleted_at (by deleted_by) until purged; NULL: not deleted (migration 0003)
+    Column("deleted_at", DateTime(timezone=True)),
+    Column("deleted_by", String(254)),
     UniqueConstraint("name"),
 )
 
@@ -71,6 +74,9 @@ assessments = Table(
     Column("respondent_count", Integer, nullable=False),
     Column("imported_by", String(200)),
     Column("imported_at", DateTime(timezone=True), nullable=False),
+    # in the trash since deleted_at (by deleted_by) until purged; NULL: not deleted (migration 0003)
+    Column("deleted_at", DateTime(timezone=True)),
+    Column("deleted_by", String(254)),
     # the same file imported twice for one organisation and model is one assessment
     UniqueConstraint("organisation_id", "model_id", "content_hash", name="uq_assessments_org_model_hash"),
     Index("ix_assessments_org_model_date", "organisation_id", "model_id", "assessment_date"),
@@ -126,6 +132,9 @@ targets = Table(
     Column("horizon_months", Integer, nullable=False),
     Column("level", Integer, nullable=False),
     Column("set_at", DateTime(timezone=True), nullable=False),
+    # in the trash since deleted_at (by deleted_by) until purged; NULL: not deleted (migration 0003)
+    Column("deleted_at", DateTime(timezone=True)),
+    Column("deleted_by", String(254)),
     UniqueConstraint("organisation_id", "model_id", "competency_id", "horizon_months", name="uq_targets_org_model_competency_horizon"),
     CheckConstraint("horizon_months IN (6, 12, 24)", name="horizon"),
     CheckConstraint("level >= 1", name="level_positive"),
@@ -188,4 +197,13 @@ TABLES = (
     "user_organisations",
     "login_attempts",
     "audit_log",
+)
+
+# --- settings of the installation (migration 0003) ---------------------------------------------
+
+app_settings = Table(
+    "app_settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text),
 )

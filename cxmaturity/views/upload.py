@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cxmaturity import charts, services
-from cxmaturity.errors import SurveyValidationError
+from cxmaturity.access import User
+from cxmaturity.errors import InvalidInput, Problem, SurveyValidationError
 from cxmaturity.scoring import AssessmentScore, score_assessment
 from cxmaturity.survey import read_survey
 from cxmaturity.survey import template_csv as make_template
@@ -27,14 +28,54 @@ class UploadPreview:
         return self.survey is not None and not self.problems
 
 
+def problem_rows(problems: list[Problem]) -> list[dict]:
+    """Problems as table rows; a problem about the whole file or a whole column shows '—'."""
+    return [
+        {"Row": "—" if p.row is None else str(p.row), "Column": "—" if p.column is None else p.column, "Problem": p.message}
+        for p in problems
+    ]
+
+
+@dataclass(frozen=True)
+class SaveChoices:
+    """Where an upload may be saved, for the Save step."""
+
+    organisations: list[str]  # the user's organisations they may write to, real ones first
+    demo: frozenset[str]  # which of them hold sample data
+    default: str | None  # preselected: the sidebar's organisation, never a demo one
+    may_create: bool  # may save into a new organisation
+
+    @property
+    def default_mode(self) -> str:
+        return EXISTING if self.default is not None or (self.real and not self.may_create) else NEW
+
+    @property
+    def real(self) -> list[str]:
+        return [o for o in self.organisations if o not in self.demo]
+
+
+EXISTING, NEW = "existing", "new"
+
+
+def save_choices(user: User, sidebar_org: str | None) -> SaveChoices:
+    orgs = [o for o in services.list_organisations(user=user) if user.can_write(o.name)]
+    names = [o.name for o in orgs]  # real organisations first, then demo ones
+    demo = frozenset(o.name for o in orgs if o.is_demo)
+    default = sidebar_org if sidebar_org in names and sidebar_org not in demo else None
+    return SaveChoices(names, demo, default, user.may_create_organisations)
+
+
 def preview_upload(data: bytes, filename: str, model_id: str | None = None) -> UploadPreview:
     """Read, validate and score a file without storing anything."""
     model = services.model(model_id) if model_id else None
     try:
         survey = read_survey(data, model=model, filename=filename)
+        # every check that saving applies, so a preview that passes also saves
+        stored_problems = services.check_survey(survey)
+        if stored_problems:
+            raise SurveyValidationError(stored_problems)
     except SurveyValidationError as exc:
-        problems = [{"Row": p.row, "Column": p.column, "Problem": p.message} for p in exc.problems]
-        return UploadPreview(filename=filename, problems=problems, warnings=[])
+        return UploadPreview(filename=filename, problems=problem_rows(exc.problems), warnings=[])
     score = score_assessment(survey.model, survey.answers, survey.respondents, group_by="department")
     radar = charts.build_radar_figure(
         survey.model,
@@ -81,11 +122,15 @@ def save_upload(
     industry: str | None = None,
     size_band: str | None = None,
     region: str | None = None,
-    user=None,
+    user: User | None = None,
+    new: bool = False,
 ) -> tuple[int, bool]:
-    """Store the previewed file as one assessment (one transaction); (id, created)."""
+    """Store the previewed file as one assessment (one transaction); (id, created).
+    ``new``: the person chose to create ``org``; an organisation of that name must not exist."""
     if not preview.ok:
-        raise ValueError("the file has problems; fix them before saving")
+        raise InvalidInput("the file has problems; fix them before saving")
+    if new and services.get_organisation(org, user=user) is not None:
+        raise InvalidInput(f"an organisation called '{org}' exists already; choose it under 'An existing organisation'")
     result = services.import_assessment(
         preview.survey,
         org,

@@ -420,7 +420,7 @@ def test_migration_0002_upgrades_and_downgrades(db_url):
     try:
         db.upgrade(engine, "0001")
         assert not ACCOUNT_TABLES & set(inspect(engine).get_table_names())
-        db.upgrade(engine)
+        db.upgrade(engine, "0002")
         assert db.current_revision(engine) == "0002"
         assert ACCOUNT_TABLES <= set(inspect(engine).get_table_names())
         db.downgrade(engine, "0001")

@@ -35,8 +35,9 @@ BENCHMARKS = "pages/benchmarks.py"
 PROGRESS = "pages/progress.py"
 UPLOAD = "pages/upload.py"
 MODELS = "pages/models.py"
+MANAGE = "pages/manage.py"
 DASHBOARD_PAGES = [OVERVIEW, COMPETENCIES, BENCHMARKS, PROGRESS]
-ALL_PAGES = [*DASHBOARD_PAGES, UPLOAD, MODELS]
+ALL_PAGES = [*DASHBOARD_PAGES, UPLOAD, MANAGE, MODELS]
 
 NEW_ORG_OPTION = "New organisation…"
 EVIL = "<b>Evil</b> **bold** :red[x]"
@@ -263,7 +264,7 @@ def test_dashboard_pages_show_an_empty_state_without_data(empty_db, page):
 def test_upload_and_models_pages_work_without_data(empty_db):
     at = open_app(UPLOAD)
     assert titles(at) == ["Upload an assessment"]
-    assert at.file_uploader(key="upload_file") is not None
+    assert at.file_uploader(key="upload_file_0") is not None
     assert [d.label for d in at.get("download_button")] == ["Download CSV template"]
     assert not at.error and not at.metric
     at.switch_page(MODELS).run()
@@ -413,18 +414,20 @@ def test_upload_page_offers_the_template(demo_db):
 
 
 def _save_form(at: AppTest, org: str, label: str, date: dt.date) -> None:
-    at.selectbox(key="save_org").set_value(NEW_ORG_OPTION)
+    """Save into a new organisation: choose it, type the name; the button then names it."""
+    at.radio(key="save_mode").set_value("new").run()
     at.text_input(key="save_new_org").input(org)
     at.text_input(key="save_label").input(label)
     at.date_input(key="save_date").set_value(date)
-    button(at, "Save assessment").click().run()
+    at.run()
+    button(at, f"Save to {org}").click().run()
 
 
 def test_upload_a_good_file_previews_then_saves(demo_db, survey_csv):
     from cxmaturity import services
 
     at = open_app(UPLOAD)
-    at.file_uploader(key="upload_file").set_value(("wave.csv", survey_csv(), "text/csv")).run()
+    at.file_uploader(key="upload_file_0").set_value(("wave.csv", survey_csv(), "text/csv")).run()
     assert_no_exception(at)
     assert not at.error
     assert metric(at, "Overall level").split(" · ")[0] in {"1", "2", "3", "4", "5"}
@@ -438,18 +441,20 @@ def test_upload_a_good_file_previews_then_saves(demo_db, survey_csv):
     assert [(a.model, a.date, a.label, a.respondents) for a in stored] == [
         ("gartner", dt.date(2026, 1, 15), "Pilot wave", 30)
     ]
-    assert f"Saved as assessment #{stored[0].id} for Acme Ltd. It now appears in Overview and Progress." in [
+    assert rf"Saved wave\.csv as assessment #{stored[0].id} of Acme Ltd (15 January 2026)." in [
         s.value for s in at.success
     ]
-    # the save must not end in an error (the new assessment becomes the sidebar selection)
+    # the page starts afresh: no preview left, and a way to the new assessment's Overview
     assert_no_exception(at)
+    assert not at.metric and "3. Preview (not saved yet)" not in [h.value for h in at.subheader]
+    assert "Open its Overview" in [b.label for b in at.button]
     assert at.selectbox(key="org").value == "Acme Ltd"
     assert at.selectbox(key="assessment").value == stored[0].id
 
 
 def test_saved_upload_appears_in_progress(demo_db, survey_csv):
     at = open_app(UPLOAD)
-    at.file_uploader(key="upload_file").set_value(
+    at.file_uploader(key="upload_file_0").set_value(
         ("wave.csv", survey_csv(seed=8), "text/csv")
     ).run()
     _save_form(at, "Beta Corp", "First look", dt.date(2026, 3, 1))
@@ -472,13 +477,46 @@ def test_uploading_the_same_file_twice_stores_it_once(demo_db, survey_csv, impor
     import_org("Acme Ltd", seed=9)
     at = open_app(UPLOAD)
     data = survey_csv(seed=9)
-    at.file_uploader(key="upload_file").set_value(("import.csv", data, "text/csv")).run()
+    at.file_uploader(key="upload_file_0").set_value(("import.csv", data, "text/csv")).run()
     # said at once, before anyone tries to save it again
     assert any(i.value.startswith("This exact file is already stored for Acme Ltd as assessment #") for i in at.info)
-    at.selectbox(key="save_org").set_value("Acme Ltd")
-    button(at, "Save assessment").click().run()
+    at.radio(key="save_mode").set_value("existing").run()
+    at.selectbox(key="save_org").set_value("Acme Ltd").run()
+    button(at, "Save to Acme Ltd").click().run()
     assert_no_exception(at)
     assert any("is already stored for Acme Ltd as assessment #" in i.value for i in at.info)
+    assert len(services.list_assessments("Acme Ltd")) == 1
+
+
+def test_typed_new_name_never_lands_in_the_demo_company(demo_db, survey_csv):
+    """The reproduction of issue 9: the sidebar shows the demo company, the CX lead types a new
+    organisation's name. The data goes to that organisation, never into the demo company."""
+    from cxmaturity import services
+    from cxmaturity.services.demo import DEMO_ORG
+
+    demo_waves = len(services.list_assessments(DEMO_ORG))
+    at = open_app(UPLOAD)
+    assert at.selectbox(key="org").value == DEMO_ORG
+    at.file_uploader(key="upload_file_0").set_value(("globex.csv", survey_csv(seed=12), "text/csv")).run()
+    # the demo company is never the default target: with only sample data, a new organisation is
+    assert at.radio(key="save_mode").value == "new"
+    assert [b for b in at.button if b.label == "Save"][0].disabled
+    at.radio(key="save_mode").set_value("existing").run()
+    assert at.selectbox(key="save_org").value is None  # offered, but never preselected
+    assert [b for b in at.button if b.label == "Save"][0].disabled
+    _save_form(at, "Globex Ltd", "First wave", dt.date(2026, 4, 1))
+    assert [a.label for a in services.list_assessments("Globex Ltd")] == ["First wave"]
+    assert len(services.list_assessments(DEMO_ORG)) == demo_waves
+
+
+def test_a_new_organisation_that_exists_already_is_refused(demo_db, survey_csv, import_org):
+    from cxmaturity import services
+
+    import_org("Acme Ltd", seed=5)
+    at = open_app(UPLOAD)
+    at.file_uploader(key="upload_file_0").set_value(("wave.csv", survey_csv(seed=13), "text/csv")).run()
+    _save_form(at, "Acme Ltd", "Again", dt.date(2026, 4, 1))
+    assert [e.value for e in at.error] == ["an organisation called 'Acme Ltd' exists already; choose it under 'An existing organisation'"]
     assert len(services.list_assessments("Acme Ltd")) == 1
 
 
@@ -488,21 +526,21 @@ def test_upload_a_broken_file_lists_every_problem_and_offers_no_save(demo_db, br
     before = services.data_version()
     data = broken_csv({(4, "metrics_level"): "7", (9, "vision_level"): "9"})
     at = open_app(UPLOAD)
-    at.file_uploader(key="upload_file").set_value(("broken.csv", data, "text/csv")).run()
+    at.file_uploader(key="upload_file_0").set_value(("broken.csv", data, "text/csv")).run()
     assert_no_exception(at)
     assert [e.value for e in at.error] == [
         r"2 problem(s) in broken\.csv. Nothing has been saved; fix them and upload again."
     ]
-    problems = at.dataframe[0].value
+    problems = at.table[0].value
     assert list(problems.columns) == ["Row", "Column", "Problem"]
     assert problems[["Row", "Column"]].values.tolist() == [
-        [4, "metrics_level"],
-        [9, "vision_level"],
+        ["4", "metrics_level"],
+        ["9", "vision_level"],
     ]
     assert "'7'" in problems["Problem"][0] and "1–5" in problems["Problem"][0]
     # no preview, no save form
     assert not at.metric and not plotly_charts(at)
-    assert "Save assessment" not in [b.label for b in at.button]
+    assert not [b for b in at.button if b.label.startswith("Save")]
     assert not [s for s in at.selectbox if s.key == "save_org"]
     assert services.data_version() == before
 
@@ -537,7 +575,58 @@ def test_assessment_label_is_shown_escaped(demo_db, import_org):
 
 def test_uploaded_file_name_is_shown_escaped(demo_db, survey_csv):
     at = open_app(UPLOAD)
-    at.file_uploader(key="upload_file").set_value(("**bold**.csv", survey_csv(), "text/csv")).run()
+    at.file_uploader(key="upload_file_0").set_value(("**bold**.csv", survey_csv(), "text/csv")).run()
     assert_no_exception(at)
     assert not any("**bold**" in text for text in rendered_texts(at))
     assert any(r"\*\*bold\*\*" in s.value for s in at.success)
+
+
+# --- managing data (issue 9) --------------------------------------------------------------------
+
+
+def test_delete_asks_naming_what_goes_then_restore_brings_it_back(demo_db):
+    from cxmaturity import services
+    from cxmaturity.services.demo import DEMO_ORG
+
+    before = [h.to_dict() for h in services.history(DEMO_ORG, "gartner")]
+    latest = services.list_assessments(DEMO_ORG, "gartner")[-1]
+    at = open_app(MANAGE)
+    assert titles(at) == ["Manage data"]
+    # the list is newest first; the first Delete… asks before anything happens
+    at.button(key=f"del_a_{latest.id}").click().run()
+    question = [w.value for w in at.warning]
+    assert len(question) == 1 and "Wave 3" in question[0] and f"{latest.respondents} respondents" in question[0]
+    assert "15 May 2026" in question[0] and "Gartner" in question[0]
+    assert len(services.list_assessments(DEMO_ORG, "gartner")) == 3  # nothing yet
+    button(at, "Move to trash").click().run()
+    assert_no_exception(at)
+    assert [a.id for a in services.list_assessments(DEMO_ORG, "gartner")] == [h["id"] for h in before[:2]]
+    assert any("into the trash" in s.value for s in at.success)
+    # the trash shows it; Restore puts it back exactly
+    at.button(key=f"restore_assessment_{latest.id}").click().run()
+    assert_no_exception(at)
+    assert [h.to_dict() for h in services.history(DEMO_ORG, "gartner")] == before
+
+
+def test_cancel_keeps_everything(demo_db):
+    from cxmaturity import services
+    from cxmaturity.services.demo import DEMO_ORG
+
+    latest = services.list_assessments(DEMO_ORG)[-1]
+    at = open_app(MANAGE)
+    at.button(key=f"del_a_{latest.id}").click().run()
+    button(at, "Cancel").click().run()
+    assert not at.warning
+    assert services.list_assessments(DEMO_ORG)[-1].id == latest.id
+
+
+def test_remove_sample_data_in_one_step(demo_db):
+    from cxmaturity import services
+
+    at = open_app(MANAGE)
+    button(at, "Remove sample data…").click().run()
+    button(at, "Remove sample data").click().run()
+    assert_no_exception(at)
+    assert services.list_organisations() == []
+    assert len([i for i in services.list_trash() if i.kind == "organisation"]) == 15
+

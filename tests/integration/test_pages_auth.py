@@ -61,14 +61,15 @@ COMPETENCIES = "pages/competencies.py"
 BENCHMARKS = "pages/benchmarks.py"
 PROGRESS = "pages/progress.py"
 UPLOAD = "pages/upload.py"
+MANAGE = "pages/manage.py"
 MODELS = "pages/models.py"
 USERS = "pages/users.py"
 READ_PAGES = [OVERVIEW, COMPETENCIES, BENCHMARKS, PROGRESS, MODELS]
 ALL_PAGES = [*READ_PAGES, UPLOAD, USERS]
 PAGES_BY_ROLE = {
     "viewer": set(READ_PAGES),
-    "analyst": {*READ_PAGES, UPLOAD},
-    "admin": {*READ_PAGES, UPLOAD, USERS},
+    "analyst": {*READ_PAGES, UPLOAD, MANAGE},
+    "admin": {*READ_PAGES, UPLOAD, MANAGE, USERS},
 }
 
 OIDC_SECRETS = {
@@ -377,7 +378,7 @@ def test_viewer_benchmark_filters_offer_nothing_of_beta(auth_db):
 def _upload(at: AppTest, seed: int = 31) -> AppTest:
     run(at, UPLOAD)
     assert titles(at) == ["Upload an assessment"]
-    at.file_uploader(key="upload_file").set_value(("wave.csv", survey_csv(seed), "text/csv"))
+    at.file_uploader(key="upload_file_0").set_value(("wave.csv", survey_csv(seed), "text/csv"))
     run(at)
     assert any(s.value.startswith(r"wave\.csv is ready: 24 respondents") for s in at.success)
     return at
@@ -400,10 +401,12 @@ def test_analyst_uploads_into_alpha(auth_db):
     assert not any(BETA_WORDS in str(o) for o in save_org.options)
     assert "Beta" not in everything_shown(at)
 
-    save_org.set_value(ALPHA)
+    # the sidebar's organisation is preselected, and the button names it
+    assert save_org.value == ALPHA
     at.text_input(key="save_label").input("Analyst wave")
     at.date_input(key="save_date").set_value(dt.date(2026, 3, 1))
-    button(at, "Save assessment").click()
+    run(at)
+    button(at, f"Save to {ALPHA}").click()
     run(at)
     stored = services.list_assessments(ALPHA)
     assert [(a.date, a.label) for a in stored] == [
@@ -412,7 +415,7 @@ def test_analyst_uploads_into_alpha(auth_db):
     ]
     assert stored[-1].imported_by == ANALYST_EMAIL
     assert any(
-        s.value.startswith(f"Saved as assessment #{stored[-1].id} for Alpha Bank")
+        s.value.startswith(rf"Saved wave\.csv as assessment #{stored[-1].id} of Alpha Bank")
         for s in at.success
     )
     assert len(services.list_assessments(BETA)) == 1
@@ -429,14 +432,18 @@ def test_analyst_cannot_save_into_another_or_a_new_organisation(auth_db, name):
         for o in services.list_organisations()
     }
     at = _upload(run(new_app(ANALYST_EMAIL)))
-    save_org = at.selectbox(key="save_org")
-    if NEW_ORG_OPTION not in save_org.options:
-        return  # the page does not offer new organisations to analysts: nothing to try
-    save_org.set_value(NEW_ORG_OPTION)
-    at.text_input(key="save_new_org").input(name)
-    button(at, "Save assessment").click()
-    run(at)
-    assert error_texts(at) == [NO_ACCESS]  # the same refusal whether the organisation exists
+    # an analyst is offered their own organisations only, and no new one
+    assert at.selectbox(key="save_org").options == [ALPHA]
+    assert [r for r in at.radio if r.key == "save_mode"][0].options == ["An existing organisation"]
+    assert name not in everything_shown(at)
+    # and the service refuses it whatever a page might send: the same words for both cases
+    from cxmaturity.errors import AccessDenied
+    from cxmaturity.views import upload as upload_view
+
+    preview = upload_view.preview_upload(survey_csv(31).encode() if isinstance(survey_csv(31), str) else survey_csv(31), "wave.csv")
+    with pytest.raises(AccessDenied) as refused:
+        upload_view.save_upload(preview, name, dt.date(2026, 3, 1), None, user=services.get_user(ANALYST_EMAIL))
+    assert str(refused.value) == NO_ACCESS
     after = {
         o.name: len(services.list_assessments(o.name))
         for o in services.list_organisations()

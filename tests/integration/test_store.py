@@ -252,9 +252,12 @@ def test_organisations_cannot_reach_each_others_assessments(db_url, engine, make
     assert counts(db_url) == before
 
 
-def test_delete_assessment_removes_everything_of_it(db_url, engine, make_survey_csv, counts):
+def test_delete_assessment_then_purge_removes_everything_of_it(db_url, engine, make_survey_csv, counts):
     result = services.import_assessment(_survey(make_survey_csv), "Org", "2025-05-15", engine=engine)
+    before = counts(db_url)
     assert services.delete_assessment("Org", result.assessment_id, engine=engine)
+    assert counts(db_url)["respondents"] == before["respondents"]  # in the trash, restorable (issue 9)
+    services.purge(engine=engine)
     c = counts(db_url)
     assert c["assessments"] == c["respondents"] == c["assessment_scores"] == c["competency_scores"] == 0
     assert c["organisations"] == 1

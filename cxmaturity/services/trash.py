@@ -1,0 +1,218 @@
+"""Deleting into the trash, restoring, renaming and purging.
+
+Analysts delete assessments and targets of their organisations; administrators delete and
+rename organisations, restore anything and purge the trash. A delete is one UPDATE in one
+transaction (the data stays, marked as deleted), so a delete or restore killed at any moment
+leaves the data wholly in place or wholly in the trash, and a restore brings back the same
+answers and scores. Everything in the trash is purged for good ``rules.TRASH_DAYS`` after it
+was deleted (at start-up and whenever the trash is listed), or on demand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from cxmaturity import store
+from cxmaturity.access import (
+    DELETE_ORGANISATION,
+    PURGE,
+    REMOVE_DEMO,
+    RENAME_ORGANISATION,
+    RESTORE_ASSESSMENT,
+    RESTORE_ORGANISATION,
+    RESTORE_TARGET,
+    User,
+    check_admin,
+)
+from cxmaturity.errors import InvalidInput, UnknownAssessment, UnknownOrganisation
+from cxmaturity.rules import TRASH_DAYS
+from cxmaturity.services.audit import actor_of
+from cxmaturity.services.catalogue import org_name
+from cxmaturity.services.organisations import check_name
+from cxmaturity.store import assessments as assessments_sql
+from cxmaturity.store import audit as audit_sql
+from cxmaturity.store import organisations as orgs_sql
+from cxmaturity.store import settings as settings_sql
+from cxmaturity.store import targets as targets_sql
+from cxmaturity.store.sql import aware, now
+
+
+@dataclass(frozen=True)
+class TrashItem:
+    """Something in the trash, as a person reads it."""
+
+    kind: str  # "organisation", "assessment" or "target"
+    id: int
+    organisation: str
+    description: str
+    deleted_at: dt.datetime  # aware, UTC
+    deleted_by: str | None
+
+    @property
+    def purge_after(self) -> dt.datetime:
+        return self.deleted_at + dt.timedelta(days=TRASH_DAYS)
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "organisation": self.organisation,
+            "description": self.description,
+            "deleted_at": self.deleted_at.isoformat(),
+            "deleted_by": self.deleted_by,
+            "purge_after": self.purge_after.isoformat(),
+        }
+
+
+def describe_assessment(model_id: str, date: dt.date, label: str | None, respondents: int) -> str:
+    return f"{model_id} assessment of {date.isoformat()}" + (f" '{label}'" if label else "") + f", {respondents} respondents"
+
+
+def delete_organisation(org: str, *, user: User | None = None, engine: store.EngineRef = None) -> bool:
+    """Move the organisation, with all its assessments and targets, into the trash; False if
+    unknown. Administrators only."""
+    name = org_name(org)
+    user = check_admin(user, name)
+    with store.writing(engine) as conn:
+        org_id = orgs_sql.id_of(conn, name)
+        if org_id is None:
+            return False
+        count, people = assessments_sql.summary_of_organisation(conn, org_id)
+        orgs_sql.trash(conn, org_id, actor_of(user))
+        detail = f"into the trash with {count} assessment(s), {people} respondents, and its targets"
+        audit_sql.write(conn, actor_of(user), DELETE_ORGANISATION, name, detail)
+    return True
+
+
+def restore_organisation(org: str, *, user: User | None = None, engine: store.EngineRef = None) -> None:
+    """Bring an organisation back from the trash, as it was. Administrators only."""
+    name = org_name(org)
+    user = check_admin(user)
+    with store.writing(engine) as conn:
+        org_id = orgs_sql.trashed_id_of(conn, name)
+        if org_id is None:
+            raise UnknownOrganisation(f"no organisation called '{name}' is in the trash")
+        if orgs_sql.id_of(conn, name) is not None:
+            raise InvalidInput(f"another organisation called '{name}' exists now; rename it first")
+        orgs_sql.restore(conn, org_id)
+        audit_sql.write(conn, actor_of(user), RESTORE_ORGANISATION, name, "from the trash")
+
+
+def restore_assessment(assessment_id: int, *, user: User | None = None, engine: store.EngineRef = None) -> str:
+    """Bring an assessment back from the trash with its answers and scores; returns its
+    organisation's name. Administrators only."""
+    user = check_admin(user)
+    with store.writing(engine) as conn:
+        row = assessments_sql.trashed(conn, assessment_id)
+        if row is None:
+            raise UnknownAssessment(f"assessment #{assessment_id} is not in the trash")
+        if row.organisation_deleted_at is not None:
+            raise InvalidInput(f"assessment #{assessment_id} belongs to '{row.organisation}', which is in the trash; restore the organisation")
+        assessments_sql.restore(conn, row.id)
+        detail = f"assessment #{row.id} ({describe_assessment(row.model_id, row.assessment_date, row.label, row.respondent_count)})"
+        audit_sql.write(conn, actor_of(user), RESTORE_ASSESSMENT, row.organisation, detail)
+    return row.organisation
+
+
+def restore_target(target_id: int, *, user: User | None = None, engine: store.EngineRef = None) -> str:
+    user = check_admin(user)
+    with store.writing(engine) as conn:
+        row = targets_sql.trashed(conn, target_id)
+        if row is None:
+            raise InvalidInput(f"target #{target_id} is not in the trash")
+        targets_sql.restore(conn, row.id)
+        detail = f"{row.model_id} {row.competency_id}, {row.horizon_months} months: level {row.level}"
+        audit_sql.write(conn, actor_of(user), RESTORE_TARGET, row.organisation, detail)
+    return row.organisation
+
+
+def rename_organisation(old: str, new: str, *, user: User | None = None, engine: store.EngineRef = None) -> None:
+    """Rename an organisation (its assessments, targets and accounts follow). Administrators only."""
+    old, new = org_name(old), check_name(org_name(new))
+    user = check_admin(user, old)
+    with store.writing(engine) as conn:
+        org_id = orgs_sql.require_id(conn, old)
+        if old == new:
+            return
+        if orgs_sql.id_of(conn, new) is not None or orgs_sql.trashed_id_of(conn, new) is not None:
+            raise InvalidInput(f"an organisation called '{new}' exists already (or is in the trash)")
+        orgs_sql.rename(conn, org_id, new)
+        audit_sql.write(conn, actor_of(user), RENAME_ORGANISATION, new, f"renamed from '{old}'")
+
+
+def remove_demo(*, user: User | None = None, engine: store.EngineRef = None) -> list[str]:
+    """Move every demo organisation into the trash in one step (restorable like any delete),
+    and never load the sample data again. Administrators only. Returns their names."""
+    user = check_admin(user)
+    with store.writing(engine) as conn:
+        names = []
+        for org_id in orgs_sql.demo_ids(conn):
+            names.append(orgs_sql.get_by_id(conn, org_id).name)
+            orgs_sql.trash(conn, org_id, actor_of(user))
+        settings_sql.put(conn, settings_sql.DEMO_REMOVED, now().isoformat())
+        if names:
+            audit_sql.write(conn, actor_of(user), REMOVE_DEMO, None, f"{len(names)} demo organisation(s) into the trash")
+    return names
+
+
+def list_trash(*, user: User | None = None, engine: store.EngineRef = None) -> list[TrashItem]:
+    """Everything in the trash, oldest deletion first (expired entries are purged first).
+    Administrators only."""
+    user = check_admin(user)
+    purge_expired(engine=engine)
+    with store.reading(engine) as conn:
+        items = [
+            TrashItem("organisation", r.id, r.name, "the organisation with all its assessments and targets", aware(r.deleted_at), r.deleted_by)
+            for r in orgs_sql.in_trash(conn)
+        ]
+        items += [
+            TrashItem(
+                "assessment",
+                r.id,
+                r.organisation,
+                describe_assessment(r.model_id, r.assessment_date, r.label, r.respondent_count),
+                aware(r.deleted_at),
+                r.deleted_by,
+            )
+            for r in assessments_sql.in_trash(conn)
+        ]
+        items += [
+            TrashItem(
+                "target",
+                r.id,
+                r.organisation,
+                f"{r.model_id} target for {r.competency_id}: level {r.level} in {r.horizon_months} months",
+                aware(r.deleted_at),
+                r.deleted_by,
+            )
+            for r in targets_sql.in_trash(conn)
+        ]
+    return sorted(items, key=lambda i: (i.deleted_at, i.kind, i.id))
+
+
+def purge(older_than_days: int | None = None, *, user: User | None = None, engine: store.EngineRef = None) -> dict:
+    """Delete for good what is in the trash (only what was deleted more than ``older_than_days``
+    days ago, when given). Administrators only. Returns what went: {organisations, assessments, targets}."""
+    user = check_admin(user)
+    if older_than_days is not None and (isinstance(older_than_days, bool) or older_than_days < 0):
+        raise InvalidInput(f"--older-than must be a number of days, 0 or more, not {older_than_days!r}")
+    return _purge(None if older_than_days is None else now() - dt.timedelta(days=older_than_days), actor_of(user), engine)
+
+
+def purge_expired(*, engine: store.EngineRef = None) -> dict:
+    """The automatic purge: what was deleted more than ``TRASH_DAYS`` days ago."""
+    return _purge(now() - dt.timedelta(days=TRASH_DAYS), "automatic purge", engine)
+
+
+def _purge(before: dt.datetime | None, actor: str, engine: store.EngineRef) -> dict:
+    with store.writing(engine) as conn:
+        gone = {
+            "organisations": orgs_sql.purge(conn, before),
+            "assessments": assessments_sql.purge(conn, before),
+            "targets": targets_sql.purge(conn, before),
+        }
+        if any(gone.values()):
+            detail = f"{len(gone['organisations'])} organisation(s), {len(gone['assessments'])} assessment(s), {gone['targets']} target(s)"
+            audit_sql.write(conn, actor, PURGE, None, detail)
+    return gone
