@@ -215,6 +215,7 @@ DEMO_TITLES = {
     BENCHMARKS: "Benchmarks & peers",
     PROGRESS: "Progress",
     UPLOAD: "Upload an assessment",
+    MANAGE: "Manage data",
     MODELS: "Models & sources",
 }
 PAGES_WITH_CHARTS = {OVERVIEW: 1, COMPETENCIES: 2, BENCHMARKS: 2, PROGRESS: 3}
