@@ -1,14 +1,22 @@
 """CX Maturity Dashboard: page config, sign-in, sidebar selectors and navigation over pages/."""
 
+from pathlib import Path
+
 import streamlit as st
 
 import ui
+from cxmaturity.errors import DatabaseUnavailable
 
-st.set_page_config(page_title="CX Maturity Dashboard", page_icon=":material/insights:", layout="wide")
+# the icon is served by this app: a Material icon here would be fetched from an outside font server
+ICON = str(Path(__file__).resolve().parent / "data" / "icon.png")
+st.set_page_config(page_title="CX Maturity Dashboard", page_icon=ICON, layout="wide")
 
-ui.prepare_database()
-user = ui.require_sign_in()
-ui.sidebar_selectors()
+try:
+    ui.prepare_database()
+    user = ui.require_sign_in()
+    ui.sidebar_selectors()
+except DatabaseUnavailable as exc:
+    ui.database_problem(exc)
 
 by_path: dict[str, st.Page] = {}
 
@@ -37,4 +45,7 @@ navigation = st.navigation({"Dashboard": dashboard_pages, "Data": data_pages})
 deep_link = ui.app_ran()
 if deep_link in by_path:
     st.switch_page(by_path[deep_link])
-navigation.run()
+try:
+    navigation.run()
+except DatabaseUnavailable as exc:
+    ui.database_problem(exc)

@@ -1,11 +1,16 @@
 """The small UI helper shared by app.py and pages/: selection, caching, empty states.
 
-Only this module, app.py and pages/ import streamlit. Domain calls are wrapped in
-st.cache_data here, keyed on a data version so a new upload or target shows at once.
+Only this module, app.py and pages/ import streamlit. Views are cached here in our own bounded
+caches (ViewCache), keyed on the database, a data version (so a new upload or target shows at
+once) and the signed-in user. Not in st.cache_data/st.cache_resource: any browser can send
+Streamlit's "clear cache" message, which empties those for every user.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -32,9 +37,57 @@ class Selection:
     assessment_id: int | None
 
 
-@st.cache_resource(show_spinner="Preparing the database…")
-def _prepare(url: str) -> bool:
-    return services.prepare(url)
+class ViewCache:
+    """A small LRU cache of computed views, shared by all sessions of this process. Values are
+    only read by pages, never changed, so one object may serve many sessions."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, compute):
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = compute()  # outside the lock: two sessions may compute the same view at once
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_VIEWS = ViewCache(512)
+_prepared: set[str] = set()
+_prepared_lock = threading.Lock()
+
+
+def clear_caches() -> None:
+    """Forget every cached view (tests and benchmarks; never reachable from a browser)."""
+    _VIEWS.clear()
+    with _prepared_lock:
+        _prepared.clear()
+    services.clear_caches()
+
+
+def _cached(name: str, compute, *key):
+    return _VIEWS.get((name, services.database_url(), *key), compute)
+
+
+def _prepare(url: str) -> None:
+    with _prepared_lock:
+        if url in _prepared:
+            return
+    with st.spinner("Preparing the database…"):
+        services.prepare(url)
+    with _prepared_lock:
+        _prepared.add(url)
 
 
 def page_setup(page_path: str) -> None:
@@ -144,6 +197,14 @@ def _password_sign_in_page() -> None:
             st.error(result.message)
 
 
+def database_problem(exc: Exception) -> None:
+    """The page a person sees when the database cannot be used: what is wrong, in words, and
+    no traceback; then the run stops."""
+    st.error(f"The dashboard cannot use its database: {md(str(exc))}", icon=":material/database:")
+    st.caption("Nothing was changed. An administrator can run `cxmaturity check` on the server.")
+    st.stop()
+
+
 def prepare_database() -> None:
     _prepare(services.database_url())
 
@@ -152,14 +213,12 @@ def data_version() -> str:
     return services.data_version()
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def _organisations(version: str, user) -> list[str]:
-    return selection_views.organisation_names(user)
+    return _cached("organisations", lambda: selection_views.organisation_names(user), version, user)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
 def _assessments(org: str, version: str, user) -> list[selection_views.AssessmentInfo]:
-    return selection_views.assessments(org, user)
+    return _cached("assessments", lambda: selection_views.assessments(org, user), org, version, user)
 
 
 def sidebar_selectors() -> Selection:
@@ -260,46 +319,35 @@ def dataframe(data, **kwargs) -> None:
 
 
 # The signed-in user is part of every cache key: what a view holds depends on who asks.
-# cache_resource hands out the same view object (no unpickling and re-validating plotly
-# figures on every rerun); pages only read views, never change them.
-
-
-@st.cache_resource(show_spinner=False, max_entries=128)
-def _overview(org, model_id, assessment_id, version, user):
-    return overview_views.overview(org, model_id, assessment_id, user=user)
 
 
 def overview(org: str, model_id: str, assessment_id: int, version: str):
-    return _overview(org, model_id, assessment_id, version, current_user())
-
-
-@st.cache_resource(show_spinner=False, max_entries=128)
-def _competency_view(org, model_id, assessment_id, competency_id, version, user):
-    return competency_views.competency_view(org, model_id, assessment_id, competency_id, user=user)
+    user = current_user()
+    return _cached("overview", lambda: overview_views.overview(org, model_id, assessment_id, user=user),
+                   org, model_id, assessment_id, version, user)
 
 
 def competency_view(org: str, model_id: str, assessment_id: int, competency_id: str, version: str):
-    return _competency_view(org, model_id, assessment_id, competency_id, version, current_user())
-
-
-@st.cache_resource(show_spinner=False, max_entries=128)
-def _benchmarks_view(org, model_id, assessment_id, industry, size, region, version, user):
-    return benchmarks_views.benchmarks_view(
-        org, model_id, assessment_id, industry=industry, size=size, region=region, user=user
-    )
+    user = current_user()
+    return _cached("competency", lambda: competency_views.competency_view(org, model_id, assessment_id, competency_id, user=user),
+                   org, model_id, assessment_id, competency_id, version, user)
 
 
 def benchmarks_view(org, model_id, assessment_id, industry, size, region, version: str):
-    return _benchmarks_view(org, model_id, assessment_id, industry, size, region, version, current_user())
-
-
-@st.cache_resource(show_spinner=False, max_entries=128)
-def _progress_view(org, model_id, version, user):
-    return progress_views.progress_view(org, model_id, user=user)
+    user = current_user()
+    return _cached(
+        "benchmarks",
+        lambda: benchmarks_views.benchmarks_view(org, model_id, assessment_id, industry=industry, size=size, region=region, user=user),
+        org, model_id, assessment_id, industry, size, region, version, user,
+    )
 
 
 def progress_view(org: str, model_id: str, version: str):
-    return _progress_view(org, model_id, version, current_user())
+    user = current_user()
+    today = dt.date.today()  # the next wave's due date counts days from today
+    return _cached(
+        "progress", lambda: progress_views.progress_view(org, model_id, today=today, user=user), org, model_id, version, user, today
+    )
 
 
 _MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:=&@")

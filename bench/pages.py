@@ -12,7 +12,7 @@ Then, in the same run:
   run through ``AppTest.from_file("app.py")`` in one session, switched to as a user would (the
   same ``_NavigationPagesManager`` trick as tests/test_pages.py, so every run goes through
   app.py and its sidebar, as in a server session):
-  - cold: Streamlit's caches emptied first (``st.cache_data.clear()``, ``st.cache_resource.clear()``)
+  - cold: the view caches emptied first (``ui.clear_caches()``, and Streamlit's own)
     and the repository's comparison memo too (the loaded models stay, as imports do);
   - warm: a rerun of the same AppTest with the caches filled;
 * each page against a "bare" page: an ``AppTest.from_function`` script that renders the same
@@ -69,6 +69,7 @@ from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 from streamlit.testing.v1 import app_test as app_test_module  # noqa: E402
 
+import ui  # noqa: E402
 from cxmaturity import services  # noqa: E402
 from cxmaturity.benchmarks import document_title  # noqa: E402
 from cxmaturity.charts import PLOTLY_CONFIG  # noqa: E402
@@ -346,7 +347,7 @@ class _NavigationPagesManager(PagesManager):
 def clear_caches() -> None:
     st.cache_data.clear()
     st.cache_resource.clear()
-    services.clear_caches()
+    ui.clear_caches()
 
 
 def run_checked(at: AppTest) -> float:

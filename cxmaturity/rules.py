@@ -43,6 +43,13 @@ REASSESS_SOURCE = "004_54c6ee1b2e26fac7.txt"  # where the 6–12-month window is
 TARGET_HORIZONS = (6, 12, 24)  # months; source 004 plans over 6, 12 and 24 months
 RADAR_TARGET_HORIZON = 12  # the target drawn on the Overview radar
 
+# --- uploads ------------------------------------------------------------------------------------
+
+# One limit for the browser, the server and the CLI: .streamlit/config.toml's maxUploadSize is
+# this number, and the browser counts it in decimal megabytes (50 MB = 50,000,000 bytes).
+MAX_UPLOAD_MB = 50
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1000 * 1000
+
 # --- deleting ---------------------------------------------------------------------------------
 
 TRASH_DAYS = 30  # what is deleted stays restorable this long, then is purged for good

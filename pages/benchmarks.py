@@ -15,7 +15,7 @@ st.subheader("Published distribution of companies")
 if base.distribution_figure is not None:
     ui.chart(base.distribution_figure)  # the chart carries its source caption
     for statement in base.statements:
-        st.info(f"{statement.text}  \nSource: {statement.source}", icon=":material/public:")
+        st.info(f"{ui.md(statement.text)}  \nSource: {ui.md(statement.source)}", icon=":material/public:")
 else:
     st.info("The source documents publish no distribution of companies over this model's levels.")
 

@@ -17,9 +17,9 @@ view = ui.competency_view(sel.org, sel.model_id, sel.assessment_id, competency_i
 s = view.score
 
 title_slot.title(f"{s.name}: level {s.level} {s.level_name}" if s.level else s.name)
-st.caption(view.description)
+st.caption(ui.md(view.description))
 if view.guiding_question:
-    st.markdown(f"*Guiding question:* {view.guiding_question}")
+    st.markdown(f"*Guiding question:* {ui.md(view.guiding_question)}")
 
 cols = st.columns(5)
 cols[0].metric("Score", f"{ui.fmt(s.score)} / {model.scale.max}")
@@ -59,5 +59,5 @@ if view.group_count:
 st.subheader("Level descriptions")
 for lv in view.levels:
     marker = " ← you are here" if lv["current"] else ""
-    with st.expander(f"Level {lv['number']}: {lv['name']}{marker}", expanded=lv["current"]):
-        st.write(lv["description"])
+    with st.expander(f"Level {lv['number']}: {ui.md(lv['name'])}{marker}", expanded=lv["current"]):
+        st.markdown(ui.md(lv["description"]))

@@ -21,13 +21,13 @@ model_id = st.selectbox(
 model = models[model_id]
 
 st.markdown(
-    f"**Source:** {model.source.organisation}, as described in {document_title(model.source.document)} "
+    f"**Source:** {ui.md(model.source.organisation)}, as described in {ui.md(document_title(model.source.document))} "
     f"[`{model.source.document}`]"
 )
 if model.description:
-    st.write(model.description)
+    st.markdown(ui.md(model.description))
 scale = ", ".join(f"{k} = {v}" for k, v in sorted(model.scale.labels.items()))
-st.caption(f"Answer scale: {scale}.")
+st.caption(f"Answer scale: {ui.md(scale)}.")
 if model.points_max:
     st.caption(f"Scored in points: items × block score, {model.points_max} points at most.")
 
@@ -53,12 +53,12 @@ if matrix is not None:
 
 st.subheader("Competencies and items")
 for comp in model.competencies:
-    with st.expander(f"{comp.name} — {len(comp.items)} item(s)" + (" · name given by this project" if comp.ours else "")):
-        st.write(comp.description)
+    with st.expander(f"{ui.md(comp.name)} — {len(comp.items)} item(s)" + (" · name given by this project" if comp.ours else "")):
+        st.markdown(ui.md(comp.description))
         if comp.guiding_question:
-            st.markdown(f"*Guiding question:* {comp.guiding_question}")
+            st.markdown(f"*Guiding question:* {ui.md(comp.guiding_question)}")
         for item in comp.items:
-            st.markdown(f"- `{item.id}`: {item.text}")
+            st.markdown(f"- `{item.id}`: {ui.md(item.text)}")
 
 st.subheader("Published figures and their sources")
 st.caption("Every benchmark figure the dashboard shows comes from this table; nothing is estimated or derived.")
@@ -66,4 +66,4 @@ rows = programme_figures()
 st.table([{k: ("–" if v is None else str(v)) for k, v in r.items() if k not in ("kind", "model")} for r in rows])
 if model.notes:
     with st.expander("Notes on the source text"):
-        st.write(model.notes)
+        st.markdown(ui.md(model.notes))

@@ -28,7 +28,7 @@ else:
     cols[3].metric("Respondents", f"{h.respondents}")
 
 for statement in view.benchmark:
-    st.info(f"{statement.text}  \nSource: {statement.source}", icon=":material/public:")
+    st.info(f"{ui.md(statement.text)}  \nSource: {ui.md(statement.source)}", icon=":material/public:")
 
 st.subheader("Competencies" + (f" — change since {view.previous_date:%b %Y}" if view.previous_date else ""))
 card_cols = st.columns(min(len(view.cards), 4))
@@ -53,7 +53,7 @@ with right:
     for item in view.weakest:
         with st.container(border=True):
             st.markdown(f"**{ui.md(item.name)}** — {ui.fmt(item.score)}, level {item.level} {ui.md(item.level_name or '')}")
-            st.caption("Now: " + (item.current_description or "–"))
+            st.caption("Now: " + ui.md(item.current_description or "–"))
             if item.next_level_name:
                 st.markdown(f"*Next, {ui.md(item.next_level_name)}:* {ui.md(item.next_description or '')}")
     if view.strongest:

@@ -106,6 +106,10 @@ def _register_store(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(**_handler("trash:cmd_purge"))
 
+    p = sub.add_parser("check", help="check that the database is whole (integrity and every assessment's data)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(**_handler("store:cmd_check"))
+
     p = sub.add_parser("org", help="organisations")
     orgs = p.add_subparsers(dest="org_command", required=True, metavar="{rename}")
     q = orgs.add_parser("rename", help="rename an organisation")

@@ -134,3 +134,17 @@ def cmd_rescore(args: argparse.Namespace) -> int:
     for s in result["skipped"]:
         print(f"warning: assessment #{s['id']} kept its scores: model '{s['model']}' {s['reason']}", file=sys.stderr)
     return 0
+
+
+@store_errors
+def cmd_check(args: argparse.Namespace) -> int:
+    report = services.check_database()
+    if args.json:
+        print_json({"ok": report.ok, "organisations": report.organisations, "assessments": report.assessments, "problems": report.problems})
+    elif report.ok:
+        print(f"The database is whole: {report.organisations} organisation(s), {report.assessments} assessment(s) checked.")
+    else:
+        for problem in report.problems:
+            print(f"problem: {problem}", file=sys.stderr)
+    return 0 if report.ok else 1
+

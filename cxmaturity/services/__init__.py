@@ -46,7 +46,13 @@ from cxmaturity.services.organisations import (
     list_organisations,
 )
 from cxmaturity.services.peers import peer_competency_scores, peer_filter_options
-from cxmaturity.services.setup import data_version, database_url, prepare
+from cxmaturity.services.setup import (
+    HealthReport,
+    check_database,
+    data_version,
+    database_url,
+    prepare,
+)
 from cxmaturity.services.targets import delete_target, list_targets, set_target
 from cxmaturity.services.trash import (
     TrashItem,
@@ -74,6 +80,7 @@ __all__ = [
     "AssessmentRecord",
     "AuditEntry",
     "AuthResult",
+    "HealthReport",
     "HistoryEntry",
     "ImportResult",
     "Organisation",
@@ -82,6 +89,7 @@ __all__ = [
     "add_user",
     "as_date",
     "authenticate",
+    "check_database",
     "check_survey",
     "clear_caches",
     "comparison",

@@ -201,8 +201,20 @@ def purge(older_than_days: int | None = None, *, user: User | None = None, engin
 
 
 def purge_expired(*, engine: store.EngineRef = None) -> dict:
-    """The automatic purge: what was deleted more than ``TRASH_DAYS`` days ago."""
-    return _purge(now() - dt.timedelta(days=TRASH_DAYS), "automatic purge", engine)
+    """The automatic purge: what was deleted more than ``TRASH_DAYS`` days ago. Writes only
+    when something has expired, so a read-only database can still be viewed."""
+    before = now() - dt.timedelta(days=TRASH_DAYS)
+    with store.reading(engine) as conn:
+        expired = trash_sql_any_before(conn, before)
+    if not expired:
+        return {"organisations": [], "assessments": [], "targets": 0}
+    return _purge(before, "automatic purge", engine)
+
+
+def trash_sql_any_before(conn, before: dt.datetime) -> bool:
+    return any(
+        module.deleted_before(conn, before) for module in (orgs_sql, assessments_sql, targets_sql)
+    )
 
 
 def _purge(before: dt.datetime | None, actor: str, engine: store.EngineRef) -> dict:

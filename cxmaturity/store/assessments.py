@@ -13,7 +13,7 @@ import json
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Text, cast, delete, func, insert, select, update
+from sqlalchemy import Connection, Text, cast, delete, exists, func, insert, select, update
 
 from cxmaturity.errors import UnknownAssessment
 from cxmaturity.rules import RESPONDENT_ATTRIBUTES
@@ -428,4 +428,11 @@ def data_version(conn: Connection) -> str:
     ).one()
     raw = "|".join("" if v is None else str(v) for v in row)
     return hashlib.sha256(raw.encode()).hexdigest()[:20]
+
+
+def deleted_before(conn: Connection, before: dt.datetime) -> bool:
+    """Whether anything in the trash was deleted before ``before``."""
+    return conn.execute(
+        select(exists().where(assessments.c.deleted_at.is_not(None), assessments.c.deleted_at < before))
+    ).scalar_one()
 

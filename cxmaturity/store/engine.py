@@ -23,7 +23,14 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import (
+    DatabaseError,
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+    ProgrammingError,
+)
 
 from cxmaturity.errors import DatabaseUnavailable
 
@@ -110,11 +117,13 @@ def _prepare_sqlite_file(path: Path) -> None:
     -shm files the database file's permissions). A path that cannot hold a database is one
     clear DatabaseUnavailable, never a traceback."""
     try:
+        if path.parent.exists() and not path.parent.is_dir():
+            raise NotADirectoryError(path.parent)
         if not path.parent.exists():
             path.parent.mkdir(parents=True, mode=0o700)
         if not path.exists():
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    except FileExistsError:
+    except (FileExistsError, NotADirectoryError):
         raise DatabaseUnavailable(f"cannot create the database at {path}: a file stands where a folder should be") from None
     except OSError as exc:
         raise DatabaseUnavailable(f"cannot create the database at {path}: {exc.strerror or exc}") from None
@@ -148,14 +157,16 @@ def check_file_still_there(engine: Engine) -> None:
 def get_engine(url: str | URL | Engine | None = None) -> Engine:
     """The process-wide engine for ``url`` (default: :func:`database_url`), schema ensured."""
     if isinstance(url, Engine):
-        ensure_schema(url)
+        with _translated():
+            ensure_schema(url)
         return url
     key = make_url(url or database_url()).render_as_string(hide_password=False)
     with _lock:
         engine = _engines.get(key)
         if engine is None:
             engine = _engines[key] = create_engine_for(key)
-    ensure_schema(engine)
+    with _translated():
+        ensure_schema(engine)
     return engine
 
 
@@ -168,11 +179,40 @@ def dispose_engines() -> None:
         _engines.clear()
 
 
+def unavailable(exc: DBAPIError) -> DatabaseUnavailable | None:
+    """The database failure behind ``exc`` in words a person can act on, or None for an error
+    that is about the data (a constraint), which callers handle themselves."""
+    if isinstance(exc, IntegrityError | ProgrammingError | DataError):
+        return None
+    text_ = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    lowered = text_.lower()
+    if "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
+        return DatabaseUnavailable("the database is read-only here, so nothing can be saved (and nobody can sign in, "
+                                   f"which is recorded in it); ask the administrator to fix its permissions ({text_})")
+    if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
+        return DatabaseUnavailable("the database file is damaged; run 'cxmaturity check' and restore it from a backup "
+                                   f"({text_})")
+    if "unable to open" in lowered or "could not connect" in lowered or "connection" in lowered or "timeout" in lowered:
+        return DatabaseUnavailable(f"the database cannot be reached ({text_})")
+    return DatabaseUnavailable(f"the database failed: {text_}")
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    try:
+        yield
+    except (OperationalError, DatabaseError) as exc:
+        problem = unavailable(exc)
+        if problem is None:
+            raise
+        raise problem from exc
+
+
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """One transaction that will write: BEGIN IMMEDIATE on SQLite, plain BEGIN elsewhere."""
     check_file_still_there(engine)
-    with engine.connect() as conn:
+    with _translated(), engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
         with conn.begin():
@@ -183,7 +223,7 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 def read_transaction(engine: Engine) -> Iterator[Connection]:
     """One consistent read (a single snapshot on SQLite WAL; READ COMMITTED elsewhere)."""
     check_file_still_there(engine)
-    with engine.connect() as conn, conn.begin():
+    with _translated(), engine.connect() as conn, conn.begin():
         yield conn
 
 

@@ -137,3 +137,11 @@ def purge(conn: Connection, before: dt.datetime | None) -> list[str]:
     if rows:
         conn.execute(delete(organisations).where(organisations.c.id.in_([r.id for r in rows])))
     return [r.name for r in rows]
+
+
+def deleted_before(conn: Connection, before: dt.datetime) -> bool:
+    """Whether anything in the trash was deleted before ``before``."""
+    return conn.execute(
+        select(exists().where(organisations.c.deleted_at.is_not(None), organisations.c.deleted_at < before))
+    ).scalar_one()
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, delete, exists, select, update
 
 from cxmaturity.store.records import Target
 from cxmaturity.store.schema import organisations, targets
@@ -105,3 +105,11 @@ def purge(conn: Connection, before: dt.datetime | None) -> int:
     if before is not None:
         query = query.where(targets.c.deleted_at < before)
     return conn.execute(query).rowcount
+
+
+def deleted_before(conn: Connection, before: dt.datetime) -> bool:
+    """Whether anything in the trash was deleted before ``before``."""
+    return conn.execute(
+        select(exists().where(targets.c.deleted_at.is_not(None), targets.c.deleted_at < before))
+    ).scalar_one()
+

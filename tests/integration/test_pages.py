@@ -25,6 +25,8 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
+import ui  # the same module the pages import: its view cache
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 
@@ -59,15 +61,13 @@ class _NavigationPagesManager(PagesManager):
 
 @pytest.fixture(autouse=True)
 def _streamlit_isolation(monkeypatch):
-    """Fresh Streamlit caches and engines for every test; app.py runs on every rerun."""
+    """Fresh view caches and engines for every test; app.py runs on every rerun."""
     from cxmaturity.store import engine as db
 
     monkeypatch.setattr(app_test_module, "PagesManager", _NavigationPagesManager)
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    ui.clear_caches()
     yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    ui.clear_caches()
     db.dispose_engines()
 
 
@@ -631,3 +631,77 @@ def test_remove_sample_data_in_one_step(demo_db):
     assert services.list_organisations() == []
     assert len([i for i in services.list_trash() if i.kind == "organisation"]) == 15
 
+
+def test_a_clear_cache_message_from_a_browser_does_not_empty_the_views(demo_db):
+    """Any browser can send Streamlit's "clear cache": it empties st.cache_data and
+    st.cache_resource for everyone. The views are kept in our own cache, which it cannot reach."""
+    import ui
+
+    def cached_overviews():
+        return {k: v for k, v in ui._VIEWS._entries.items() if k[0] == "overview"}
+
+    at = open_app()
+    before = cached_overviews()
+    assert len(before) == 1  # the Overview run filled the cache
+    st.cache_data.clear()
+    st.cache_resource.clear()  # what AppSession does on the message
+    at.run()
+    assert_no_exception(at)
+    after = cached_overviews()
+    assert after.keys() == before.keys() and all(after[k] is before[k] for k in before)
+
+
+# --- reliability (issue 16) ----------------------------------------------------------------------
+
+
+def test_a_read_only_database_is_a_clear_message_not_a_crash(demo_db, survey_csv, monkeypatch):
+    from cxmaturity.store import engine as db
+
+    path = demo_db.removeprefix("sqlite:///")
+    db.dispose_engines()
+    monkeypatch.setenv("CXMATURITY_DATABASE_URL", f"sqlite:///file:{path}?mode=ro&uri=true")
+    at = open_app()  # reading works
+    assert titles(at) == ["Level 3 of 5: Defined"]
+    at.switch_page(UPLOAD).run()
+    at.file_uploader(key="upload_file_0").set_value(("wave.csv", survey_csv(seed=21), "text/csv")).run()
+    _save_form(at, "Read Only Ltd", "Wave", dt.date(2026, 1, 15))
+    assert_no_exception(at)
+    assert any(r"read\-only" in e.value for e in at.error), [e.value for e in at.error]  # shown escaped
+
+
+def test_a_vanished_database_is_a_clear_message(demo_db):
+    at = open_app()
+    Path(demo_db.removeprefix("sqlite:///")).unlink()
+    at.run()
+    assert_no_exception(at)
+    assert [e.value for e in at.error][0].startswith("The dashboard cannot use its database: the database file")
+
+
+def test_shown_tables_never_carry_a_formula(demo_db, import_org):
+    """Streamlit's "Download as CSV" of a table exports what it shows."""
+    import_org("=HYPERLINK(\"http://evil.test\",\"x\")", seed=4)
+    at = open_app()
+    at.selectbox(key="org").set_value("=HYPERLINK(\"http://evil.test\",\"x\")").run()
+    at.switch_page(PROGRESS).run()
+    assert_no_exception(at)
+    shown = [ui.safe_rows(["=1+1", "+A1", "-2", "@SUM(1)", "plain"])]
+    assert shown[0].iloc[:, 0].tolist() == ["'=1+1", "'+A1", "'-2", "'@SUM(1)", "plain"]
+    for frame in at.dataframe:
+        for value in frame.value.astype(str).to_numpy().ravel():
+            assert not value.startswith(("=", "+", "@")), value
+
+
+def test_the_upload_is_read_once_however_often_the_page_reruns(demo_db, survey_csv, monkeypatch):
+    from cxmaturity.views import upload as upload_view
+
+    reads = []
+    original = upload_view.read_survey
+    monkeypatch.setattr(upload_view, "read_survey", lambda *a, **k: reads.append(1) or original(*a, **k))
+    at = open_app(UPLOAD)
+    at.file_uploader(key="upload_file_0").set_value(("wave.csv", survey_csv(seed=22), "text/csv")).run()
+    at.radio(key="save_mode").set_value("new").run()
+    at.text_input(key="save_new_org").input("Once Ltd").run()
+    at.text_input(key="save_label").input("Wave").run()
+    button(at, "Save to Once Ltd").click().run()
+    assert_no_exception(at)
+    assert len(reads) == 1
