@@ -288,7 +288,7 @@ def test_overview_headline_and_benchmark_on_the_demo(demo_db):
     benchmark = [i.value for i in at.info if ui.md("95% of companies are at levels 1–3.") in i.value]  # shown escaped
     assert len(benchmark) == 1
     sentence, source = benchmark[0].split("\n", 1)
-    assert sentence.rstrip() == "95% of companies are at levels 1–3."
+    assert sentence.rstrip() == ui.md("95% of companies are at levels 1–3.")
     assert source.startswith("Source: Gartner")
     # competency cards compare with the previous wave; the radar is drawn
     assert any("(improved)" in m.delta for m in at.metric)
