@@ -78,6 +78,14 @@ RESTORE_TARGET = "restore_target"
 RENAME_ORGANISATION = "rename_organisation"
 REMOVE_DEMO = "remove_demo"
 PURGE = "purge"
+ADD_INITIATIVE = "add_initiative"
+UPDATE_INITIATIVE = "update_initiative"
+DELETE_INITIATIVE = "delete_initiative"
+RESTORE_INITIATIVE = "restore_initiative"
+ADD_EXECUTIVE = "add_executive"
+DELETE_EXECUTIVE = "delete_executive"
+RATE_EXECUTIVE = "rate_executive"
+RESTORE_EXECUTIVE = "restore_executive"
 
 EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$")
 

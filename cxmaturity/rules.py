@@ -50,6 +50,16 @@ RADAR_TARGET_HORIZON = 12  # the target drawn on the Overview radar
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1000 * 1000
 
+# --- the action plan (source 004: focus over 6, 12 and 24 months, owners, initiatives) ---------------
+
+INITIATIVE_STATUSES = ("planned", "in_progress", "done", "dropped")
+OPEN_STATUSES = ("planned", "in_progress")  # still to do; overdue once past their due date
+MAX_TITLE = 200
+MAX_OWNER = 200
+MAX_NOTE = 2000
+DEFAULT_TARGET_STEP = 1  # without a target set, aim one level above the current one
+COMMITMENT_MODEL = "temkin_commitment"  # the levels each executive is placed on (source 002)
+
 # --- deleting ---------------------------------------------------------------------------------
 
 TRASH_DAYS = 30  # what is deleted stays restorable this long, then is purged for good

@@ -13,7 +13,7 @@ import sys
 
 from cxmaturity.cli.common import EXIT_INVALID_INPUT, CliError
 from cxmaturity.models import ModelFileError
-from cxmaturity.rules import MIN_GROUP_SIZE
+from cxmaturity.rules import INITIATIVE_STATUSES, MIN_GROUP_SIZE
 
 ROLES = ("admin", "analyst", "viewer")  # checked again by access.check_role
 MIN_PASSWORD_LENGTH = 8  # access.MIN_PASSWORD_LENGTH (a test keeps them equal)
@@ -109,6 +109,37 @@ def _register_store(sub) -> None:
     p = sub.add_parser("check", help="check that the database is whole (integrity and every assessment's data)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(**_handler("store:cmd_check"))
+
+    p = sub.add_parser("plan", help="the action plan: targets and initiatives")
+    plans = p.add_subparsers(dest="plan_command", required=True, metavar="{show,add,update,remove}")
+    q = plans.add_parser("show", help="targets at 6, 12 and 24 months and the initiatives")
+    q.add_argument("--org", required=True)
+    q.add_argument("--model", required=True)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(**_handler("plan:cmd_show"))
+    q = plans.add_parser("add", help="add an initiative")
+    q.add_argument("--org", required=True)
+    q.add_argument("--model", required=True)
+    q.add_argument("--competency", required=True, metavar="ID")
+    q.add_argument("--title", required=True)
+    q.add_argument("--owner", required=True, help="a name or a role")
+    q.add_argument("--due", required=True, metavar="YYYY-MM-DD")
+    q.add_argument("--status", choices=INITIATIVE_STATUSES, default="planned")
+    q.add_argument("--note")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(**_handler("plan:cmd_add"))
+    q = plans.add_parser("update", help="change an initiative")
+    q.add_argument("id", type=int)
+    q.add_argument("--status", choices=INITIATIVE_STATUSES)
+    q.add_argument("--owner")
+    q.add_argument("--due", metavar="YYYY-MM-DD")
+    q.add_argument("--title")
+    q.add_argument("--note")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(**_handler("plan:cmd_update"))
+    q = plans.add_parser("remove", help="move an initiative into the trash")
+    q.add_argument("id", type=int)
+    q.set_defaults(**_handler("plan:cmd_remove"))
 
     p = sub.add_parser("org", help="organisations")
     orgs = p.add_subparsers(dest="org_command", required=True, metavar="{rename}")

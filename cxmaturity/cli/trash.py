@@ -90,7 +90,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
         return 0
     print(
         f"Purged for good: {len(gone['organisations'])} organisation(s), {len(gone['assessments'])} assessment(s), "
-        f"{gone['targets']} target(s)."
+        f"{gone['targets']} target(s), {gone['initiatives']} initiative(s)."
     )
     return 0
 

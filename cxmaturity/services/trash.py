@@ -20,6 +20,7 @@ from cxmaturity.access import (
     REMOVE_DEMO,
     RENAME_ORGANISATION,
     RESTORE_ASSESSMENT,
+    RESTORE_EXECUTIVE,
     RESTORE_ORGANISATION,
     RESTORE_TARGET,
     User,
@@ -32,7 +33,9 @@ from cxmaturity.services.catalogue import org_name
 from cxmaturity.services.organisations import check_name
 from cxmaturity.store import assessments as assessments_sql
 from cxmaturity.store import audit as audit_sql
+from cxmaturity.store import commitment as commitment_sql
 from cxmaturity.store import organisations as orgs_sql
+from cxmaturity.store import plan as plan_sql
 from cxmaturity.store import settings as settings_sql
 from cxmaturity.store import targets as targets_sql
 from cxmaturity.store.sql import aware, now
@@ -42,7 +45,7 @@ from cxmaturity.store.sql import aware, now
 class TrashItem:
     """Something in the trash, as a person reads it."""
 
-    kind: str  # "organisation", "assessment" or "target"
+    kind: str  # "organisation", "assessment", "target" or "initiative"
     id: int
     organisation: str
     description: str
@@ -115,6 +118,17 @@ def restore_assessment(assessment_id: int, *, user: User | None = None, engine: 
     return row.organisation
 
 
+def restore_executive(executive_id: int, *, user: User | None = None, engine: store.EngineRef = None) -> str:
+    user = check_admin(user)
+    with store.writing(engine) as conn:
+        row = commitment_sql.trashed(conn, executive_id)
+        if row is None:
+            raise InvalidInput(f"executive #{executive_id} is not in the trash")
+        commitment_sql.restore(conn, row.id)
+        audit_sql.write(conn, actor_of(user), RESTORE_EXECUTIVE, row.organisation, f"executive #{row.id}")
+    return row.organisation
+
+
 def restore_target(target_id: int, *, user: User | None = None, engine: store.EngineRef = None) -> str:
     user = check_admin(user)
     with store.writing(engine) as conn:
@@ -178,6 +192,14 @@ def list_trash(*, user: User | None = None, engine: store.EngineRef = None) -> l
             for r in assessments_sql.in_trash(conn)
         ]
         items += [
+            TrashItem("executive", r.id, r.organisation, f"executive #{r.id} with their ratings", aware(r.deleted_at), r.deleted_by)
+            for r in commitment_sql.in_trash(conn)
+        ]
+        items += [
+            TrashItem("initiative", r.id, r.organisation, f"initiative '{r.title}' ({r.competency_id})", aware(r.deleted_at), r.deleted_by)
+            for r in plan_sql.in_trash(conn)
+        ]
+        items += [
             TrashItem(
                 "target",
                 r.id,
@@ -207,13 +229,13 @@ def purge_expired(*, engine: store.EngineRef = None) -> dict:
     with store.reading(engine) as conn:
         expired = trash_sql_any_before(conn, before)
     if not expired:
-        return {"organisations": [], "assessments": [], "targets": 0}
+        return {"organisations": [], "assessments": [], "targets": 0, "initiatives": 0, "executives": 0}
     return _purge(before, "automatic purge", engine)
 
 
 def trash_sql_any_before(conn, before: dt.datetime) -> bool:
     return any(
-        module.deleted_before(conn, before) for module in (orgs_sql, assessments_sql, targets_sql)
+        module.deleted_before(conn, before) for module in (orgs_sql, assessments_sql, targets_sql, plan_sql, commitment_sql)
     )
 
 
@@ -223,8 +245,13 @@ def _purge(before: dt.datetime | None, actor: str, engine: store.EngineRef) -> d
             "organisations": orgs_sql.purge(conn, before),
             "assessments": assessments_sql.purge(conn, before),
             "targets": targets_sql.purge(conn, before),
+            "initiatives": plan_sql.purge(conn, before),
+            "executives": commitment_sql.purge(conn, before),
         }
         if any(gone.values()):
-            detail = f"{len(gone['organisations'])} organisation(s), {len(gone['assessments'])} assessment(s), {gone['targets']} target(s)"
+            detail = (
+                f"{len(gone['organisations'])} organisation(s), {len(gone['assessments'])} assessment(s), "
+                f"{gone['targets']} target(s), {gone['initiatives']} initiative(s)"
+            )
             audit_sql.write(conn, actor, PURGE, None, detail)
     return gone

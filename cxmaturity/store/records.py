@@ -78,3 +78,40 @@ class AuditEntry:
 class ImportResult:
     assessment_id: int
     created: bool  # False: the same file was already stored for this organisation and model
+
+
+@dataclass(frozen=True)
+class Initiative:
+    """One initiative of the action plan."""
+
+    id: int
+    model: str
+    competency: str
+    title: str
+    owner: str  # a name or a role
+    due: dt.date
+    status: str  # rules.INITIATIVE_STATUSES
+    note: str | None
+    recommendation: str | None  # the recommendation it was made from
+    created_at: dt.datetime
+    completed_on: dt.date | None  # when it was marked done
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["due"] = self.due.isoformat()
+        data["created_at"] = self.created_at.isoformat()
+        data["completed_on"] = self.completed_on.isoformat() if self.completed_on else None
+        return data
+
+
+@dataclass(frozen=True)
+class CommitmentRating:
+    executive_id: int
+    review_date: dt.date
+    level: int
+
+
+@dataclass(frozen=True)
+class Executive:
+    id: int
+    name: str  # a name or a role: personal data, only for analysts and admins

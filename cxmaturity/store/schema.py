@@ -186,6 +186,53 @@ audit_log = Table(
     Index("ix_audit_log_at", "at"),
 )
 
+# --- the action plan and the executive-commitment tracker (migration 0004) ---------------------
+
+initiatives = Table(
+    "initiatives",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False),
+    Column("model_id", String(64), nullable=False),
+    Column("competency_id", String(64), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("owner", String(200), nullable=False),  # a name or a role
+    Column("due_date", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("note", Text),
+    Column("recommendation_id", String(64)),  # made from this recommendation (data/recommendations.yaml)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("completed_at", Date),  # the day it was marked done
+    Column("deleted_at", DateTime(timezone=True)),
+    Column("deleted_by", String(254)),
+    CheckConstraint("status IN ('planned', 'in_progress', 'done', 'dropped')", name="status"),
+    Index("ix_initiatives_org_model", "organisation_id", "model_id"),
+)
+
+executives = Table(
+    "executives",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),  # a name or a role: personal data
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("deleted_at", DateTime(timezone=True)),
+    Column("deleted_by", String(254)),
+)
+
+commitment_ratings = Table(
+    "commitment_ratings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("executive_id", Integer, ForeignKey("executives.id", ondelete="CASCADE"), nullable=False),
+    Column("review_date", Date, nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("rated_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("level >= 1 AND level <= 5", name="level"),
+    UniqueConstraint("executive_id", "review_date", name="uq_commitment_ratings_executive_review"),
+)
+
 TABLES = (
     "organisations",
     "assessments",
@@ -197,6 +244,10 @@ TABLES = (
     "user_organisations",
     "login_attempts",
     "audit_log",
+    "app_settings",
+    "initiatives",
+    "executives",
+    "commitment_ratings",
 )
 
 # --- settings of the installation (migration 0003) ---------------------------------------------
