@@ -24,15 +24,15 @@ from __future__ import annotations
 import calendar
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Protocol
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtr  # Student t CDF; scipy.stats costs ~0.5 s to import
 
+from cxmaturity import stats
 from cxmaturity.models import MaturityModel
 from cxmaturity.rules import (  # noqa: F401
     DECLINED,
@@ -113,56 +113,10 @@ class Comparison:
         raise KeyError(competency_id)
 
 
-def _clean(values: Iterable[float] | pd.Series | np.ndarray) -> np.ndarray:
-    """Values as a float array with NaN/None removed."""
-    if isinstance(values, pd.Series):
-        arr = values.to_numpy(dtype=float, na_value=np.nan)
-    else:
-        arr = np.array([np.nan if v is None else v for v in values], dtype=float)
-    return arr[~np.isnan(arr)]
+# the formulas of rule 9 live in cxmaturity.stats
+welch_p_value = stats.welch_p_value
+cohens_d = stats.cohens_d
 
-
-def _constant(arr: np.ndarray) -> bool:
-    """All values equal (exact test, immune to floating-point noise in the variance)."""
-    return arr.size == 0 or bool(np.ptp(arr) == 0)
-
-
-def welch_p_value(a: Iterable[float], b: Iterable[float]) -> float | None:
-    """Two-sided Welch's t-test p-value (unequal variances); NaN values are dropped.
-
-    None when either side has fewer than 2 values or both sides have zero variance.
-    """
-    x, y = _clean(a), _clean(b)
-    if x.size < 2 or y.size < 2:
-        return None
-    if _constant(x) and _constant(y):
-        return None
-    # Welch's t with the Welch-Satterthwaite degrees of freedom (as scipy's ttest_ind(equal_var=False))
-    v1, v2 = x.var(ddof=1) / x.size, y.var(ddof=1) / y.size
-    se2 = v1 + v2
-    t = (y.mean() - x.mean()) / math.sqrt(se2)
-    df = se2**2 / (v1**2 / (x.size - 1) + v2**2 / (y.size - 1))
-    p = float(2 * stdtr(df, -abs(t)))
-    return None if math.isnan(p) else min(p, 1.0)
-
-
-def cohens_d(a: Iterable[float], b: Iterable[float]) -> float | None:
-    """Cohen's d of ``b`` relative to ``a``: (mean_b − mean_a) / pooled sample sd.
-
-    pooled = sqrt(((n1−1)s1² + (n2−1)s2²) / (n1+n2−2)). None when either side is empty,
-    n1+n2−2 < 1, or the pooled sd is 0. NaN values are dropped.
-    """
-    x, y = _clean(a), _clean(b)
-    n1, n2 = x.size, y.size
-    if n1 == 0 or n2 == 0 or n1 + n2 - 2 < 1:
-        return None
-    if _constant(x) and _constant(y):
-        return None
-    ss = float(((x - x.mean()) ** 2).sum() + ((y - y.mean()) ** 2).sum())
-    pooled = math.sqrt(ss / (n1 + n2 - 2))
-    if pooled == 0:
-        return None
-    return float((y.mean() - x.mean()) / pooled)
 
 
 verdict_for = verdict  # rule 9 lives in cxmaturity.rules
@@ -223,8 +177,8 @@ def compare_assessments(
     from_means: dict[str, float | None] = {}
     to_means: dict[str, float | None] = {}
     for comp in model.competencies:
-        a = _clean(from_frame[comp.id])
-        b = _clean(to_frame[comp.id])
+        a = stats.finite(from_frame[comp.id])
+        b = stats.finite(to_frame[comp.id])
         from_means[comp.id] = _mean_or_none(a)
         to_means[comp.id] = _mean_or_none(b)
         changes.append(_change(comp.id, comp.name, from_means[comp.id], to_means[comp.id], a, b))
@@ -234,8 +188,8 @@ def compare_assessments(
         OVERALL_NAME,
         _weighted_overall(model, from_means),
         _weighted_overall(model, to_means),
-        _clean(respondent_overall_scores(model, from_frame)),
-        _clean(respondent_overall_scores(model, to_frame)),
+        stats.finite(respondent_overall_scores(model, from_frame)),
+        stats.finite(respondent_overall_scores(model, to_frame)),
     )
     return Comparison(
         model=model.id, from_id=from_id, to_id=to_id, overall=overall, competencies=changes

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cxmaturity import stats
 from cxmaturity.rules import MIN_PEER_ORGANISATIONS
 
 
@@ -22,13 +23,8 @@ class PeerSummary:
 
 
 def percentile_rank(values: pd.Series, own: float | None) -> float | None:
-    """Mid-rank percentile: share of peers below ``own`` plus half of those tied, in percent."""
-    values = values.dropna()
-    if own is None or values.empty:
-        return None
-    below = float((values < own).sum())
-    ties = float((values == own).sum())
-    return 100.0 * (below + 0.5 * ties) / len(values)
+    """Mid-rank percentile of ``own`` among the peers (cxmaturity.stats.percentile_rank)."""
+    return stats.percentile_rank(values.to_numpy(dtype=float), own)
 
 
 def summarise_peers(

@@ -11,9 +11,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtrit  # t quantile; far lighter to import than scipy.stats
 
-from cxmaturity import rules
+from cxmaturity import rules, stats
 from cxmaturity.models import MaturityModel
 
 DEFAULT_MIN_GROUP_SIZE = rules.MIN_GROUP_SIZE
@@ -104,12 +103,7 @@ def _none_if_nan(value: float) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
-def t_interval(mean: float, sd: float, n: int) -> list[float] | None:
-    """95% t-interval mean ± t(0.975, n-1)·sd/√n; None when n < 2 (rule 3)."""
-    if n < 2 or mean is None or sd is None or math.isnan(mean) or math.isnan(sd):
-        return None
-    half = float(stdtrit(n - 1, 0.975)) * sd / math.sqrt(n)
-    return [mean - half, mean + half]
+t_interval = stats.t_interval  # rule 3 lives in cxmaturity.stats
 
 
 def cronbach_alpha(item_answers: pd.DataFrame) -> float | None:
@@ -171,18 +165,7 @@ def _overall(model: MaturityModel, comp_scores: list[CompetencyScore], responden
     )
 
 
-def _alpha(values: np.ndarray) -> float | None:
-    """Cronbach's alpha on a respondents x items array (see cronbach_alpha)."""
-    k = values.shape[1]
-    if k < 2:
-        return None
-    complete = values[~np.isnan(values).any(axis=1)]
-    if len(complete) < 3:
-        return None
-    total_var = complete.sum(axis=1).var(ddof=1)
-    if total_var == 0 or math.isnan(total_var):
-        return None
-    return float(k / (k - 1) * (1 - complete.var(axis=0, ddof=1).sum() / total_var))
+_alpha = stats.cronbach_alpha  # rule 7 lives in cxmaturity.stats
 
 
 class _Arrays:
