@@ -169,44 +169,111 @@ _alpha = stats.cronbach_alpha  # rule 7 lives in cxmaturity.stats
 
 
 class _Arrays:
-    """The assessment as numpy arrays, computed once and sliced per group (no pandas per group)."""
+    """The assessment as numpy arrays, computed once. Respondents are sorted by group, so a
+    group is a contiguous slice and every statistic of every group comes from one pass of
+    ``np.add.reduceat`` per competency (no pandas, no per-group copies)."""
 
-    def __init__(self, model: MaturityModel, answers: pd.DataFrame):
+    def __init__(self, model: MaturityModel, answers: pd.DataFrame, codes: np.ndarray | None = None):
         comp_frame = respondent_competency_scores(model, answers)
-        self.items = answers.to_numpy(dtype=float)
         column = {c: i for i, c in enumerate(answers.columns)}
         self.item_columns = [[column[i.id] for i in comp.items if i.id in column] for comp in model.competencies]
+        # the order that groups respondents; arrays stay as they are (often views of the frame) and
+        # one column at a time is taken in this order, so grouping costs no copy of the answers
+        self.order = np.argsort(codes, kind="stable") if codes is not None else None
+        self.items = answers.to_numpy(dtype=float)
         self.competencies = comp_frame.to_numpy(dtype=float)
         self.overall = respondent_overall_scores(model, comp_frame).to_numpy(dtype=float)
+        if codes is None:
+            self.starts = np.array([0])
+        else:
+            counts = np.bincount(codes)
+            self.starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
 
-    def score(self, model: MaturityModel, mask: np.ndarray | None = None) -> tuple[OverallScore, list[CompetencyScore]]:
-        comp = self.competencies if mask is None else self.competencies[mask]
-        items = self.items if mask is None else self.items[mask]
-        present = ~np.isnan(comp)
-        counts = present.sum(axis=0)
-        sums = np.where(present, comp, 0.0).sum(axis=0)
-        result = []
-        for j, c in enumerate(model.competencies):
-            n = int(counts[j])
-            mean = float(sums[j] / n) if n else None
-            sd = float(comp[present[:, j], j].std(ddof=1)) if n >= 2 else None
-            level = model.level_for_competency(mean) if mean is not None else None
-            cols = self.item_columns[j]
-            result.append(
-                CompetencyScore(
-                    id=c.id,
-                    name=c.name,
-                    score=mean,
-                    level=level.number if level else None,
-                    level_name=level.name if level else None,
-                    n=n,
-                    sd=sd,
-                    ci95=t_interval(mean, sd, n) if mean is not None and sd is not None else None,
-                    alpha=_alpha(items[:, cols]) if cols else None,
+    def _sorted(self, values: np.ndarray) -> np.ndarray:
+        return values if self.order is None or len(self.starts) == 1 else values[self.order]
+
+    def _grouped(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(n, mean, sample sd) of the non-missing values of each group; NaN where undefined."""
+        values = self._sorted(values)
+        present = ~np.isnan(values)
+        n = np.add.reduceat(present.astype(float), self.starts)
+        filled = np.where(present, values, 0.0)
+        s1 = np.add.reduceat(filled, self.starts)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = s1 / n
+            deviation = np.where(present, values - np.repeat(mean, np.diff(np.append(self.starts, len(values)))), 0.0)
+            sd = np.sqrt(np.add.reduceat(deviation * deviation, self.starts) / (n - 1))
+        sd[n < 2] = np.nan
+        return n, mean, sd
+
+    def _alpha(self, cols: list[int]) -> np.ndarray:
+        """Cronbach's alpha of the items ``cols`` in each group, over its complete respondents
+        (rule 7, as cxmaturity.stats.cronbach_alpha): NaN where it is not defined."""
+        k = len(cols)
+        out = np.full(len(self.starts), np.nan)
+        if k < 2:
+            return out
+        values = self._sorted(self.items[:, cols])
+        complete = ~np.isnan(values).any(axis=1)
+        m = np.add.reduceat(complete.astype(float), self.starts)
+        ends = np.append(self.starts, len(values))
+        sizes = np.diff(ends)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            def variance(x: np.ndarray) -> np.ndarray:  # of the complete rows, per group
+                x = np.where(complete[:, None] if x.ndim == 2 else complete, x, 0.0)
+                s1 = np.add.reduceat(x, self.starts)
+                mean = s1 / (m[:, None] if x.ndim == 2 else m)
+                centred = np.where(
+                    complete[:, None] if x.ndim == 2 else complete, x - np.repeat(mean, sizes, axis=0), 0.0
                 )
-            )
-        overall = _overall(model, result, self.overall if mask is None else self.overall[mask])
-        return overall, result
+                return np.add.reduceat(centred * centred, self.starts) / ((m - 1)[:, None] if x.ndim == 2 else m - 1)
+
+            item_var = variance(values).sum(axis=1)
+            total_var = variance(np.where(complete[:, None], values, 0.0).sum(axis=1))
+            alpha = k / (k - 1) * (1 - item_var / total_var)
+        ok = (m >= 3) & (total_var > 0) & np.isfinite(alpha)
+        out[ok] = alpha[ok]
+        return out
+
+    def whole(self, model: MaturityModel) -> tuple[OverallScore, list[CompetencyScore]]:
+        """The scores of all respondents together (the group order does not matter for them)."""
+        starts, self.starts = self.starts, np.array([0])
+        try:
+            return self.score_all(model)[0]
+        finally:
+            self.starts = starts
+
+    def score_all(self, model: MaturityModel) -> list[tuple[OverallScore, list[CompetencyScore]]]:
+        """The overall and competency scores of every group (one group without codes)."""
+        per_comp = [self._grouped(self.competencies[:, j]) for j in range(len(model.competencies))]
+        alphas = [self._alpha(cols) for cols in self.item_columns]
+        ends = np.append(self.starts, len(self.overall))
+        overall = self._sorted(self.overall)
+        results = []
+        for g, (start, end) in enumerate(zip(self.starts, ends[1:], strict=True)):
+            comps = []
+            for j, c in enumerate(model.competencies):
+                n_all, mean_all, sd_all = per_comp[j]
+                n = int(n_all[g])
+                mean = float(mean_all[g]) if n else None
+                sd = float(sd_all[g]) if n >= 2 else None
+                level = model.level_for_competency(mean) if mean is not None else None
+                alpha = alphas[j][g]
+                comps.append(
+                    CompetencyScore(
+                        id=c.id,
+                        name=c.name,
+                        score=mean,
+                        level=level.number if level else None,
+                        level_name=level.name if level else None,
+                        n=n,
+                        sd=sd,
+                        ci95=t_interval(mean, sd, n) if mean is not None and sd is not None else None,
+                        alpha=None if np.isnan(alpha) else float(alpha),
+                    )
+                )
+            results.append((_overall(model, comps, overall[start:end]), comps))
+        return results
 
 
 def suppressed_groups(sizes: dict[str, int], min_group_size: int) -> set[str]:
@@ -245,26 +312,29 @@ def score_assessment(
     if min_group_size < 1:
         raise ValueError("min_group_size must be at least 1")
     warnings: list[str] = []
-    arrays = _Arrays(model, answers)
-    overall, competencies = arrays.score(model)
+    labels = None
+    if group_by is not None:
+        if attributes is None:
+            raise KeyError(group_by)
+        labels = group_labels(attributes.reindex(answers.index), group_by)
+        codes, names = pd.factorize(labels, sort=True)
+    # one set of arrays (sorted by group when grouping) serves the whole and every group
+    arrays = _Arrays(model, answers, codes if labels is not None and len(names) else None)
+    overall, competencies = arrays.whole(model)
     for comp in competencies:
         if comp.n == 0:
             warnings.append(f"No respondent answered any item of competency '{comp.name}'.")
 
     groups: list[GroupScore] = []
-    if group_by is not None:
-        if attributes is None:
-            raise KeyError(group_by)
-        labels = group_labels(attributes.reindex(answers.index), group_by)
-        sizes = labels.value_counts().to_dict()
+    if labels is not None:
+        sizes = dict(zip(names, np.bincount(codes, minlength=len(names)).tolist(), strict=True))
         hidden = suppressed_groups(sizes, min_group_size)
-        for name in sorted(sizes):
-            mask = (labels == name).to_numpy()
+        scored = arrays.score_all(model) if len(names) else []
+        for name, (g_overall, g_comps) in zip(names, scored, strict=True):
             if name in hidden:
                 groups.append(GroupScore(name=name, n=int(sizes[name]), suppressed=True, overall=None, competencies=None))
-                continue
-            g_overall, g_comps = arrays.score(model, mask)
-            groups.append(GroupScore(name=name, n=int(sizes[name]), suppressed=False, overall=g_overall, competencies=g_comps))
+            else:
+                groups.append(GroupScore(name=name, n=int(sizes[name]), suppressed=False, overall=g_overall, competencies=g_comps))
         if hidden:
             warnings.append(
                 f"{len(hidden)} group(s) by '{group_by}' are suppressed: fewer than {min_group_size} respondents, "

@@ -308,3 +308,29 @@ def test_answer_distribution_counts_each_scale_value(worked_example):
     assert list(dist.columns) == [1, 2, 3, 4, 5]
     assert dist.loc["a1"].tolist() == [0, 0, 1, 1, 1]
     assert dist.loc["a2"].tolist() == [0, 1, 0, 0, 1]
+
+
+def test_each_group_scores_as_if_it_were_scored_alone():
+    """The grouped computation (one pass per competency over respondents sorted by group) gives
+    every group exactly what scoring that group's rows on their own gives."""
+    from cxmaturity.models import get_model
+
+    model = get_model("forrester")
+    rng = np.random.default_rng(11)
+    n = 400
+    values = rng.integers(1, 6, size=(n, len(model.item_ids))).astype(float)
+    values[rng.random(values.shape) < 0.08] = np.nan  # some answers left blank
+    index = pd.Index([f"r{i}" for i in range(n)], dtype=object)
+    answers = pd.DataFrame(values, index=index, columns=model.item_ids)
+    departments = pd.DataFrame({"department": rng.choice(["Ops", "IT", "Sales", "HR", "Legal"], size=n, p=[0.4, 0.3, 0.2, 0.08, 0.02])}, index=index)
+    grouped = score_assessment(model, answers, departments, group_by="department", min_group_size=1)
+    for group in grouped.groups:
+        alone = score_assessment(model, answers[(departments["department"] == group.name).to_numpy()])
+        assert group.n == alone.respondents
+        for got, expected in zip(group.competencies, alone.competencies, strict=True):
+            assert got.n == expected.n
+            for field in ("score", "sd", "alpha"):
+                a, b = getattr(got, field), getattr(expected, field)
+                assert (a is None and b is None) or a == pytest.approx(b, abs=1e-12), (group.name, got.id, field)
+        assert group.overall.score == pytest.approx(alone.overall.score, abs=1e-12)
+        assert group.overall.ci95 == pytest.approx(alone.overall.ci95, abs=1e-12)
