@@ -1,0 +1,133 @@
+"""Cells to answers: numbers, scale labels, "4 - Agree", Persian/Arabic-Indic digits, blanks;
+and respondent ids."""
+
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+from cxmaturity.errors import Problem
+from cxmaturity.models import MaturityModel
+from cxmaturity.survey.columns import norm_label
+from cxmaturity.survey.problems import MAX_ID_PROBLEMS, clip
+
+_NOT_ANSWERED = {"", "n/a", "na", "n.a.", "n.a", "#n/a", "-", "–", "—", "--"}
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫", "01234567890123456789.")
+_NUMBER_RE = re.compile(r"^([+-]?\d+)(?:[.,](\d+))?$")
+_LEADING_RE = re.compile(r"^(\d+)(?:\s*[-–—.:)=]\s*|\s+)\D")
+_TRAILING_RE = re.compile(r"\(\s*(\d+)\s*\)$")
+
+
+def _parse_answer(cell: str, label_map: dict[str, int], lo: int, hi: int) -> tuple[float, bool]:
+    """-> (value, ok): NaN+ok for not answered, NaN+not ok for a value that is not an answer."""
+    text = " ".join(str(cell).split())
+    if text.casefold() in _NOT_ANSWERED:
+        return math.nan, True
+    ascii_text = text.translate(_DIGITS)
+    value: int | None = None
+    m = _NUMBER_RE.match(ascii_text)
+    if m:
+        if m.group(2) and m.group(2).strip("0"):
+            return math.nan, False  # 3.5: not a point of the scale
+        value = int(m.group(1))
+    else:
+        label = label_map.get(norm_label(text))
+        if label is not None:
+            value = label
+        else:
+            m = _LEADING_RE.match(ascii_text) or _TRAILING_RE.search(ascii_text)
+            if m:
+                value = int(m.group(1))
+    if value is None or not lo <= value <= hi:
+        return math.nan, False
+    return float(value), True
+
+
+def convert_answers(series: pd.Series, cache, label_map, lo, hi) -> tuple[np.ndarray, np.ndarray]:
+    """-> (float values, positions of cells that are not answers). One parse per distinct value."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    values = np.empty(len(uniques) + 1, dtype="float64")
+    bad = np.zeros(len(uniques) + 1, dtype=bool)
+    for k, u in enumerate(uniques):
+        key = "" if u is None or (isinstance(u, float) and math.isnan(u)) else str(u)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = _parse_answer(key, label_map, lo, hi)
+        values[k], bad[k] = hit[0], not hit[1]
+    values[-1], bad[-1] = math.nan, False  # code -1: missing cell
+    codes = np.asarray(codes)
+    return values[codes], np.flatnonzero(bad[codes])
+
+
+def scale_description(model: MaturityModel) -> str:
+    lo, hi = model.scale.min, model.scale.max
+    labels = model.scale.labels
+    return f"{lo}–{hi} scale ({lo} = {labels[lo]} … {hi} = {labels[hi]})"
+
+
+def _distinct_count(values: pd.Series) -> int:
+    try:  # pyarrow counts without building Python strings
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        return int(pc.count_distinct(pa.array(values)).as_py())
+    except Exception:
+        return int(values.nunique(dropna=False))
+
+
+def check_ids(
+    ids: pd.Series, row_numbers: np.ndarray, column: str, problems: list[Problem]
+) -> None:
+    blank = (ids.isna() | (ids == "")).to_numpy(dtype=bool)
+    blank_pos = np.flatnonzero(blank)
+    for pos in blank_pos[:MAX_ID_PROBLEMS]:
+        problems.append(
+            Problem(
+                int(row_numbers[pos]),
+                column,
+                "the respondent id is empty; give every respondent an id",
+            )
+        )
+    if len(blank_pos) > MAX_ID_PROBLEMS:
+        problems.append(
+            Problem(
+                None,
+                column,
+                f"... and {len(blank_pos) - MAX_ID_PROBLEMS} more empty respondent ids",
+            )
+        )
+    if _distinct_count(ids) == len(ids):  # the usual case: every id once
+        return
+    codes, uniques = pd.factorize(ids)
+    codes = np.asarray(codes)
+    dup = (np.bincount(codes[codes >= 0], minlength=len(uniques)) > 1)[np.maximum(codes, 0)]
+    dup &= (codes >= 0) & ~blank
+    if not dup.any():
+        return
+    groups: dict[str, list[int]] = {}
+    for pos in np.flatnonzero(dup):
+        groups.setdefault(str(uniques[codes[pos]]), []).append(int(row_numbers[pos]))
+    for k, (rid, rows) in enumerate(groups.items()):
+        if k == MAX_ID_PROBLEMS:
+            problems.append(
+                Problem(
+                    None,
+                    column,
+                    f"... and {len(groups) - MAX_ID_PROBLEMS} more respondent ids used more than once",
+                )
+            )
+            break
+        listed = ", ".join(str(r) for r in rows[:-1]) + f" and {rows[-1]}"
+        problems.append(
+            Problem(
+                rows[1],
+                column,
+                f"respondent id '{clip(rid, 60)}' is used more than once (rows {listed})",
+            )
+        )
+
+
