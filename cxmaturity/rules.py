@@ -60,6 +60,15 @@ MAX_NOTE = 2000
 DEFAULT_TARGET_STEP = 1  # without a target set, aim one level above the current one
 COMMITMENT_MODEL = "temkin_commitment"  # the levels each executive is placed on (source 002)
 
+# --- what a survey file may hold (issue 15: read or refuse in bounded time and memory) --------------
+
+MAX_COLUMNS = 1_000  # a survey with every model's items and metadata has well under 200
+MAX_RESPONDENTS = 250_000  # rows of answers in one file
+MAX_UNPACKED_BYTES = 200 * 1000 * 1000  # what a workbook may unpack to, all its parts together
+MAX_ZIP_ENTRIES = 1_000  # parts of a workbook (a real one has a few dozen)
+MAX_COMPRESSION_RATIO = 200  # a part packed tighter than this (and over 1 MB) is a zip bomb
+MAX_SHARED_STRINGS = 1_000_000  # distinct texts in a workbook
+
 # --- deleting ---------------------------------------------------------------------------------
 
 TRASH_DAYS = 30  # what is deleted stays restorable this long, then is purged for good

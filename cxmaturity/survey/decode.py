@@ -11,28 +11,14 @@ import unicodedata
 from pathlib import Path
 
 from cxmaturity.errors import Problem
-from cxmaturity.survey.problems import SAVE_AS, Stop, clip
-
-
-def _size_text(size: int) -> str:
-    """Sizes in decimal units, as browsers and the upload limit count them (50 MB = 50,000,000 bytes)."""
-    if size >= 1_000_000:
-        value, unit = size / 1_000_000, "MB"
-    elif size >= 1000:
-        value, unit = size / 1000, "KB"
-    else:
-        return f"{size} bytes"
-    text = f"{value:.1f}"
-    if text.endswith(".0"):
-        text = text[:-2]
-    return f"{text} {unit}"
+from cxmaturity.survey.problems import SAVE_AS, Stop, clip, size_text
 
 
 def _too_big(size: int, max_bytes: int) -> Stop:
     return Stop(
         [
             Problem(
-                None, None, f"the file is {_size_text(size)}; the limit is {_size_text(max_bytes)}"
+                None, None, f"the file is {size_text(size)}; the limit is {size_text(max_bytes)}"
             )
         ]
     )

@@ -264,23 +264,22 @@ def _respondent_ids(mapping, rows: _Rows, problems: list[Problem], warnings: lis
 
 
 def _respondents(mapping, rows: _Rows, index: pd.Index) -> pd.DataFrame:
-    """Department, role, submission time and every other column as respondent attributes."""
-    respondents = pd.DataFrame(index=index)
+    """Department, role, submission time and every other column as respondent attributes
+    (built in one step: adding thousands of columns one by one is quadratic in pandas)."""
+    columns: dict[str, pd.Series] = {}
     for meta in ("department", "role", "submitted_at"):
         col = mapping.meta.get(meta)
         if col is None:
-            respondents[meta] = pd.Series(np.nan, index=index, dtype="str")
+            columns[meta] = pd.Series(np.nan, index=index, dtype="str")
         else:
             values = rows.data[col.index].astype("str").str.strip()
             values = values.where(values != "")
-            respondents[meta] = pd.Series(values.array, index=index, dtype="str")
-    taken = set(respondents.columns)
+            columns[meta] = pd.Series(values.array, index=index, dtype="str")
     for col in mapping.extras:
         name = col.name
         k = 2
-        while name in taken:
+        while name in columns:
             name = f"{col.name} ({k})"
             k += 1
-        taken.add(name)
-        respondents[name] = pd.Series(rows.data[col.index].astype("str").array, index=index, dtype="str")
-    return respondents
+        columns[name] = pd.Series(rows.data[col.index].astype("str").array, index=index, dtype="str")
+    return pd.DataFrame(columns, index=index)

@@ -28,3 +28,19 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 SAVE_AS = "save it as CSV UTF-8 or as an Excel .xlsx workbook"
+
+
+def size_text(size: int) -> str:
+    """Sizes in decimal units, as browsers and the upload limit count them (50 MB = 50,000,000 bytes)."""
+    if size >= 1_000_000_000:
+        value, unit = size / 1_000_000_000, "GB"
+    elif size >= 1_000_000:
+        value, unit = size / 1_000_000, "MB"
+    elif size >= 1000:
+        value, unit = size / 1000, "KB"
+    else:
+        return f"{size} bytes"
+    text = f"{value:.1f}"
+    if text.endswith(".0"):
+        text = text[:-2]
+    return f"{text} {unit}"

@@ -7,7 +7,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import math
 import re
 from pathlib import Path
 
@@ -15,10 +14,13 @@ import numpy as np
 import pandas as pd
 
 from cxmaturity.errors import Problem
+from cxmaturity.rules import MAX_COLUMNS, MAX_RESPONDENTS
 from cxmaturity.survey.decode import decode_text
 from cxmaturity.survey.problems import MAX_PROBLEMS_PER_COLUMN, SAVE_AS, Stop
+from cxmaturity.survey.workbook import read_workbook
 
 _ZIP_MAGIC = b"PK\x03\x04"
+_HEADER_ROWS = 3  # a survey tool's export has up to three header rows above the answers
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -36,7 +38,7 @@ def read_grid(raw: bytes, filename: str | None, problems, warnings):
                     )
                 ]
             )
-        return _read_xlsx(raw, warnings), "xlsx", None, "xlsx"
+        return read_workbook(raw, warnings), "xlsx", None, "xlsx"
     if raw.startswith(_OLE_MAGIC):  # a text file named .xls (some tools do that) is read as text
         raise Stop(
             [
@@ -52,6 +54,7 @@ def read_grid(raw: bytes, filename: str | None, problems, warnings):
     if not _NON_SPACE_RE.search(text):
         raise Stop([Problem(None, None, "the file is empty")])
     delimiter, skip = _sniff_delimiter(text)
+    _check_size(text, skip, delimiter)
     # The fast parser reads UTF-8 bytes: the file itself when it is UTF-8 (no copy), else the
     # text re-encoded. The decoded text is dropped meanwhile (memory) and re-made only if the
     # careful path is needed.
@@ -69,88 +72,28 @@ def read_grid(raw: bytes, filename: str | None, problems, warnings):
     return grid, encoding, delimiter, "csv"
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer():
-            return str(int(value))
-        return repr(value)
-    if hasattr(value, "isoformat"):
-        text = value.isoformat()
-        return text.replace("T", " ")
-    return str(value)
-
-
-def _read_xlsx(raw: bytes, warnings: list[str]) -> pd.DataFrame:
-    try:
-        import openpyxl
-
-        wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception:
-        raise Stop(
-            [
-                Problem(
-                    None,
-                    None,
-                    "the file is a ZIP archive but not an Excel .xlsx workbook that can be opened; "
-                    + SAVE_AS,
-                )
-            ]
-        ) from None
-    try:
-        sheets = wb.worksheets
-        if not sheets:
-            raise Stop([Problem(None, None, "the workbook has no worksheet")])
-        ws = sheets[0]
-        if len(sheets) > 1:
-            warnings.append(
-                f"the workbook has {len(sheets)} sheets; only the first one ('{ws.title}') was read"
-            )
-        try:
-            rows = [
-                [_cell_text(v) for v in row] for row in ws.iter_rows(min_row=1, values_only=True)
-            ]
-        except Stop:
-            raise
-        except Exception as exc:
-            raise Stop(
-                [
-                    Problem(
-                        None,
-                        None,
-                        f"the workbook could not be read ({type(exc).__name__}); " + SAVE_AS,
-                    )
-                ]
-            ) from None
-    finally:
-        try:
-            wb.close()
-        except Exception:
-            pass
-    # width: up to the last non-empty cell of any row (trailing empty columns are formatting)
-    width = 0
-    for r in rows:
-        k = len(r)
-        while k > width and r[k - 1] == "":
-            k -= 1
-        width = max(width, k)
-    if width == 0:
-        raise Stop([Problem(None, None, "the file is empty")])
-    padded = [r[:width] + [""] * (width - len(r)) for r in rows]
-    return pd.DataFrame(padded, columns=range(width), dtype="str")
-
-
 # --- text ------------------------------------------------------------------------------------
 
 
 _DELIMITERS = (",", ";", "\t", "|")
 _NON_SPACE_RE = re.compile(r"\S")
 _SEP_LINE_RE = re.compile(r"^\ufeff?sep=(.)\s*$", re.IGNORECASE)
+
+
+def _check_size(text: str, skip: int, delimiter: str) -> None:
+    """Refuse a table too wide or too long for a survey before it is parsed (the caps are in
+    rules.py): parsing, mapping and scoring then stay within bounds whatever the file holds."""
+    lines = text.count("\n", skip) + (0 if text.endswith("\n") else 1)
+    if lines > MAX_RESPONDENTS + _HEADER_ROWS:
+        raise Stop([Problem(None, None, f"the file has {lines:,} rows; a survey has at most {MAX_RESPONDENTS:,} respondents")])
+    start = _NON_SPACE_RE.search(text, skip)
+    if start is None:
+        return
+    head_end = text.find("\n", start.start())
+    first = text[text.rfind("\n", 0, start.start()) + 1 : head_end if head_end >= 0 else len(text)]
+    width = len(next(csv.reader([first], delimiter=delimiter), []))
+    if width > MAX_COLUMNS:
+        raise Stop([Problem(None, None, f"the file has {width:,} columns; a survey has at most {MAX_COLUMNS:,}")])
 
 
 def _sniff_delimiter(text: str) -> tuple[str, int]:

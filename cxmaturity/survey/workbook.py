@@ -1,0 +1,120 @@
+"""An .xlsx workbook to a grid of strings, with the container checked before anything is
+unpacked: the number of parts, what they unpack to and how tightly they are packed, and the
+size of the shared-strings table. The first sheet is then read by python-calamine (Rust, cell
+by cell: a sheet's declared dimension never makes it allocate what the cells do not fill), and
+its real rows and columns are checked against the caps in rules.py."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+
+import pandas as pd
+
+from cxmaturity.errors import Problem
+from cxmaturity.rules import (
+    MAX_COLUMNS,
+    MAX_COMPRESSION_RATIO,
+    MAX_RESPONDENTS,
+    MAX_SHARED_STRINGS,
+    MAX_UNPACKED_BYTES,
+    MAX_ZIP_ENTRIES,
+)
+from cxmaturity.survey.problems import SAVE_AS, Stop, size_text
+
+_NOT_A_WORKBOOK = "the file is a ZIP archive but not an Excel .xlsx workbook that can be opened; " + SAVE_AS
+_COUNT_RE = re.compile(rb'uniqueCount="(\d+)"|count="(\d+)"')
+_HEADER_ROWS = 3  # a survey tool's export has up to three header rows above the answers
+
+
+def _refuse(message: str) -> Stop:
+    return Stop([Problem(None, None, message)])
+
+
+def check_container(raw: bytes) -> None:
+    """Refuse a workbook that would unpack to too much, before anything is unpacked."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _refuse(_NOT_A_WORKBOOK) from None
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > MAX_ZIP_ENTRIES:
+            raise _refuse(f"the workbook has {len(entries):,} parts; a workbook has at most {MAX_ZIP_ENTRIES:,}")
+        unpacked = sum(e.file_size for e in entries)
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise _refuse(f"the workbook unpacks to {size_text(unpacked)}; the limit is {size_text(MAX_UNPACKED_BYTES)}")
+        for e in entries:
+            if e.file_size > 1_000_000 and e.file_size > MAX_COMPRESSION_RATIO * max(e.compress_size, 1):
+                ratio = e.file_size / max(e.compress_size, 1)
+                raise _refuse(
+                    f"the workbook's part '{e.filename[:80]}' is packed {ratio:,.0f} times tighter than its content; "
+                    "that is a ZIP bomb, not a survey export"
+                )
+        names = {e.filename for e in entries}
+        if "xl/workbook.xml" not in names:
+            raise _refuse(_NOT_A_WORKBOOK)
+        if "xl/sharedStrings.xml" in names:
+            with archive.open("xl/sharedStrings.xml") as f:
+                head = f.read(4096)
+            counts = [int(a or b) for a, b in _COUNT_RE.findall(head)]
+            declared = min(counts) if counts else 0  # uniqueCount <= count
+            if declared > MAX_SHARED_STRINGS:
+                raise _refuse(
+                    f"the workbook holds {declared:,} different texts; a survey has far fewer "
+                    f"(the limit is {MAX_SHARED_STRINGS:,})"
+                )
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat().replace("T", " ")
+    return str(value)
+
+
+def read_workbook(raw: bytes, warnings: list[str]) -> pd.DataFrame:
+    """The first sheet as a grid of strings (trailing empty columns dropped)."""
+    check_container(raw)
+    # python-calamine is imported on first use: a CSV never needs it
+    import python_calamine
+
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        names = book.sheet_names
+        if not names:
+            raise _refuse("the workbook has no worksheet")
+        if len(names) > 1:
+            warnings.append(f"the workbook has {len(names)} sheets; only the first one ('{names[0]}') was read")
+        cells = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Stop:
+        raise
+    except Exception as exc:
+        raise _refuse(f"the workbook could not be read ({type(exc).__name__}); " + SAVE_AS) from None
+    if len(cells) > MAX_RESPONDENTS + _HEADER_ROWS:
+        raise _refuse(f"the sheet has {len(cells):,} rows; a survey has at most {MAX_RESPONDENTS:,} respondents")
+    width = 0
+    for row in cells:
+        k = len(row)
+        while k > width and (row[k - 1] is None or row[k - 1] == ""):
+            k -= 1
+        width = max(width, k)
+    if width > MAX_COLUMNS:
+        raise _refuse(f"the sheet has {width:,} columns; a survey has at most {MAX_COLUMNS:,}")
+    if width == 0:
+        raise _refuse("the file is empty")
+    grid = [[_cell_text(v) for v in row[:width]] + [""] * (width - len(row[:width])) for row in cells]
+    return pd.DataFrame(grid, columns=range(width), dtype="str")

@@ -1,0 +1,78 @@
+"""Hostile and oversized files (issue 15): each is read or refused within 10 s and 1 GB, with a
+message a CX lead understands. Each runs in a child process under a memory limit and a
+timeout, so a regression fails here instead of taking the machine down."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hostile_files import EXPECTED, HOSTILE
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = """
+import json, resource, sys, time
+resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))  # generous: the bound is checked below
+from cxmaturity.errors import SurveyValidationError
+from cxmaturity.survey import read_survey
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+try:
+    survey = read_survey(open(sys.argv[1], "rb").read(), filename=sys.argv[2])
+    outcome = {"read": list(survey.answers.shape)}
+except SurveyValidationError as exc:
+    outcome = {"problems": [str(p) for p in exc.problems]}
+outcome["seconds"] = time.perf_counter() - start
+outcome["extra_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+print(json.dumps(outcome))
+"""
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    made = {}
+    for name, (make, filename) in HOSTILE.items():
+        path = folder / (name.split(" (")[0].replace(" ", "_").replace(",", "") + Path(filename).suffix)
+        path.write_bytes(make())
+        made[name] = (path, filename)
+    return made
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_file_is_read_or_refused_in_bounds(files, name):
+    path, filename = files[name]
+    assert path.stat().st_size <= 50_000_000  # each is within the upload limit
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(path), filename], capture_output=True, text=True, timeout=120,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    outcome = json.loads(result.stdout)
+    expected = EXPECTED[name]
+    if expected is None:
+        assert "read" in outcome or outcome.get("problems"), outcome
+    else:
+        assert outcome.get("problems") == [expected]
+    # the bounds of issue 15 (a generous margin for a loaded test machine: the benchmark measures)
+    assert outcome["seconds"] < 10, outcome
+    assert outcome["extra_mb"] < 1024, outcome
+
+
+def test_thousands_of_unknown_columns_are_reported_once():
+    from cxmaturity.errors import SurveyValidationError
+    from cxmaturity.models import get_model
+    from cxmaturity.survey import read_survey
+
+    gartner = get_model("gartner")
+    header = ",".join(["respondent_id", *gartner.item_ids] + [f"extra {i}" for i in range(900)])
+    body = "\n".join(",".join([f"r{r}"] + ["3"] * len(gartner.item_ids) + ["x"] * 900) for r in range(6))
+    survey = read_survey((header + "\n" + body + "\n").encode(), filename="wide.csv", model=gartner)
+    unknown = [w for w in survey.warnings if "900" in w or "extra" in w]
+    assert len(unknown) <= 1, survey.warnings  # said once, not once per column
+    assert survey.respondents.shape == (6, 3 + 900)
+    with pytest.raises(SurveyValidationError):
+        read_survey(b"a,b\n1,2\n", filename="x.csv", model=gartner)
