@@ -91,7 +91,10 @@ def _check_size(text: str, skip: int, delimiter: str) -> None:
         return
     head_end = text.find("\n", start.start())
     first = text[text.rfind("\n", 0, start.start()) + 1 : head_end if head_end >= 0 else len(text)]
-    width = len(next(csv.reader([first], delimiter=delimiter), []))
+    try:
+        width = len(next(csv.reader([first.rstrip("\r")], delimiter=delimiter), []))
+    except csv.Error:  # a stray carriage return inside the line: count the separators instead
+        width = first.count(delimiter) + 1
     if width > MAX_COLUMNS:
         raise Stop([Problem(None, None, f"the file has {width:,} columns; a survey has at most {MAX_COLUMNS:,}")])
 
