@@ -16,7 +16,6 @@ from cxmaturity.charts import (
     PALETTE,
     QUALITATIVE,
     RadarSeries,
-    _series_style,
     build_change_figure,
     build_department_heatmap_figure,
     build_item_bars_figure,
@@ -28,6 +27,7 @@ from cxmaturity.charts import (
     level_ticks,
     plain_text,
 )
+from cxmaturity.charts.timeline import _series_style
 from cxmaturity.models import parse_model
 from cxmaturity.scoring import CompetencyScore, GroupScore, OverallScore
 from cxmaturity.store.records import HistoryEntry, Target

@@ -1,0 +1,302 @@
+"""The house style of every chart: palette, fonts, sizes, escaping of text, layout helpers."""
+
+
+from __future__ import annotations
+
+import html
+import math
+import textwrap
+from typing import Any, Literal
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from cxmaturity.models import Level, MaturityModel
+
+# --- palette and style -------------------------------------------------------------------
+
+#: Okabe–Ito colours with fixed roles; use these names on every page.
+PALETTE: dict[str, str] = {
+    "current": "#0072B2",  # blue: this organisation, the current assessment
+    "previous": "#999999",  # grey: the previous assessment
+    "target": "#E69F00",  # orange: targets
+    "peer": "#009E73",  # bluish green: peer median / peer organisations
+    "decline": "#D55E00",  # vermillion: declines, weak items
+    "improve": "#0072B2",  # blue: improvements
+    "neutral": "#BBBBBB",  # light grey: no clear change, context bars
+    "suppressed": "#C8C8C8",  # grey: cells hidden for anonymity
+    "overall": "#000000",  # black: overall score line
+    "text": "#222222",
+    "muted_text": "#555555",
+    "grid": "#E6E6E6",
+    "background": "#FFFFFF",
+}
+
+#: Okabe–Ito qualitative order for many series (black last; yellow late, it is faint on white).
+QUALITATIVE: list[str] = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+]
+
+#: Dash styles used after the 8 colours are used up.
+DASHES: list[str] = ["solid", "dash", "dot", "dashdot"]
+
+#: Sequential blues (colour-blind safe, darker = higher), starting light but not white so a low
+#: score never looks like an empty cell.
+SEQUENTIAL: list[list[float | str]] = [
+    [0.0, "#DEEBF7"],
+    [0.25, "#9ECAE1"],
+    [0.5, "#4292C6"],
+    [0.75, "#2171B5"],
+    [1.0, "#08306B"],
+]
+
+#: Suggested ``config`` for ``st.plotly_chart`` / ``fig.show`` (pages decide whether to use it).
+PLOTLY_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines"],
+}
+
+FONT_FAMILY = '"Source Sans Pro", "Source Sans 3", "Segoe UI", Roboto, Helvetica, Arial, sans-serif'
+FONT_SIZE = 14
+SMALL_FONT_SIZE = 13  # the smallest size used anywhere
+TITLE_FONT_SIZE = 18
+
+OVERALL_ID = "overall"  # the timeline's overall row (cxmaturity.compare.OVERALL_ID)
+
+SeriesKind = Literal["current", "previous", "target", "peer"]
+MAX_RADAR_SERIES = 4
+
+
+# --- text helpers ------------------------------------------------------------------------
+
+
+def plain_text(value: object) -> str:
+    """``value`` as text plotly shows literally: no HTML, no ``%{...}`` templates, no LaTeX.
+
+    Escapes ``&``, ``<`` and ``>`` as entities (plotly decodes entities back for display), and
+    writes ``{`` after ``%`` and every ``$`` as numeric entities so hover templates and MathJax
+    leave them alone. The text looks exactly as typed. ``None`` becomes ``""``.
+    """
+    if value is None:
+        return ""
+    text = html.escape(str(value), quote=False)
+    return text.replace("%{", "%&#123;").replace("$", "&#36;")
+
+
+def _wrap(text: object, width: int) -> str:
+    """Plain text wrapped at ``width`` characters with ``<br>``; each line escaped after wrapping."""
+    raw = "" if text is None else str(text)
+    lines = textwrap.wrap(raw, width=width, break_long_words=False, break_on_hyphens=False) or [""]
+    return "<br>".join(plain_text(line) for line in lines)
+
+
+def _is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _num(value: object) -> float | None:
+    """A finite float, or None for None/NaN/NA/inf."""
+    if _is_missing(value):
+        return None
+    try:
+        f = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _int(value: object) -> int | None:
+    f = _num(value)
+    return None if f is None else int(round(f))
+
+
+def _get(obj: object, key: str, default: object = None) -> object:
+    """Field of a dict or attribute of a dataclass, so callers can pass either."""
+    if isinstance(obj, dict):
+        return obj.get(key, default)
+    return getattr(obj, key, default)
+
+
+def _fmt(value: float | None, digits: int = 2, signed: bool = False) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+# --- model helpers -----------------------------------------------------------------------
+
+
+def level_label(level: Level | None) -> str:
+    """Short level label, e.g. ``L3 Defined`` (escaped); ``""`` for no level."""
+    if level is None:
+        return ""
+    return f"L{level.number} {plain_text(level.name)}"
+
+
+def _to_answer_scale(model: MaturityModel, level_value: float) -> float:
+    """A value on the level scale (points for points models) as a value on the answer scale."""
+    if model.aggregate != "points":
+        return float(level_value)
+    span = model.scale.max - model.scale.min
+    return model.scale.min + float(level_value) / float(model.points_max or 1) * span
+
+
+def _level_bounds(model: MaturityModel) -> list[tuple[Level, float, float]]:
+    """Each level with its band on the answer scale."""
+    return [
+        (lv, _to_answer_scale(model, lv.band[0]), _to_answer_scale(model, lv.band[1]))
+        for lv in model.levels
+    ]
+
+
+def level_ticks(model: MaturityModel) -> tuple[list[float], list[str]]:
+    """Tick values at each level's lower bound on the answer scale, and ``L1 Initial`` labels."""
+    bounds = _level_bounds(model)
+    return [round(lo, 6) for _, lo, _ in bounds], [level_label(lv) for lv, _, _ in bounds]
+
+
+def _scale_range(model: MaturityModel) -> list[float]:
+    return [float(model.scale.min), float(model.scale.max)]
+
+
+def _level_of(model: MaturityModel, score: float | None) -> str:
+    return level_label(model.level_for_competency(score)) if score is not None else ""
+
+
+def _competency_name(model: MaturityModel, competency_id: str) -> str:
+    try:
+        return model.competency(competency_id).name
+    except KeyError:
+        return competency_id
+
+
+# --- layout ------------------------------------------------------------------------------
+
+
+def _style(
+    fig: go.Figure,
+    title: str,
+    *,
+    subtitle: str | None = None,
+    height: int | None = None,
+    legend: bool = True,
+    margin: dict[str, int] | None = None,
+) -> go.Figure:
+    """The house style: white background, readable fonts, title top-left, legend above the plot."""
+    top = 70 + (26 if subtitle else 0) + (34 if legend else 0)
+    title_dict: dict[str, Any] = {
+        "text": plain_text(title),
+        "x": 0,
+        "xanchor": "left",
+        "xref": "container",
+        "y": 0.98,
+        "yanchor": "top",
+        "yref": "container",
+        "pad": {"l": 12, "t": 6},
+        "font": {"size": TITLE_FONT_SIZE, "color": PALETTE["text"]},
+    }
+    if subtitle:
+        title_dict["subtitle"] = {
+            "text": plain_text(subtitle),
+            "font": {"size": SMALL_FONT_SIZE, "color": PALETTE["muted_text"]},
+        }
+    m = {"l": 16, "r": 24, "t": top, "b": 40}
+    m.update(margin or {})
+    fig.update_layout(
+        template="plotly_white",
+        title=title_dict,
+        font={"family": FONT_FAMILY, "size": FONT_SIZE, "color": PALETTE["text"]},
+        paper_bgcolor=PALETTE["background"],
+        plot_bgcolor=PALETTE["background"],
+        colorway=QUALITATIVE,
+        showlegend=legend,
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "font": {"size": SMALL_FONT_SIZE},
+            "bgcolor": "rgba(255,255,255,0)",
+        },
+        hoverlabel={
+            "font": {"size": FONT_SIZE, "family": FONT_FAMILY},
+            "bgcolor": "white",
+            "align": "left",
+        },
+        margin=m,
+    )
+    if height is not None:
+        fig.update_layout(height=height)
+    return fig
+
+
+def _axis(**kwargs: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "tickfont": {"size": SMALL_FONT_SIZE},
+        "title": {"font": {"size": FONT_SIZE}},
+        "gridcolor": PALETTE["grid"],
+        "zeroline": False,
+        "automargin": True,
+    }
+    for key, value in kwargs.items():
+        if key == "title" and isinstance(value, str):
+            base["title"] = {"text": plain_text(value), "font": {"size": FONT_SIZE}}
+        else:
+            base[key] = value
+    return base
+
+
+def _note_below(fig: go.Figure, text: str, yshift: int, name: str | None = None) -> int:
+    """A small grey note under the plot area (sources, caveats); returns its number of lines."""
+    html_text = _wrap(text, 110)
+    fig.add_annotation(
+        text=html_text,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        yshift=yshift,
+        align="left",
+        showarrow=False,
+        font={"size": SMALL_FONT_SIZE, "color": PALETTE["muted_text"]},
+        name=name,
+    )
+    return html_text.count("<br>") + 1
+
+
+def _empty(fig: go.Figure, message: str) -> go.Figure:
+    fig.add_annotation(
+        text=plain_text(message),
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        showarrow=False,
+        font={"size": FONT_SIZE, "color": PALETTE["muted_text"]},
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
