@@ -19,13 +19,14 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from databases import copy_sqlite
 from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
 # Property tests: thorough in CI (CI=1, set by .ci/run), quick on a developer's machine.
 settings.register_profile("ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("dev", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 POSTGRES_ENV = "CXMATURITY_TEST_POSTGRES_URL"
 
@@ -224,3 +225,27 @@ def run_cli_process(db_url, tmp_path):
 def helpers():
     """Plain helper functions for tests (survey_frame, write_survey, cli_env, table_counts)."""
     return SimpleNamespace(survey_frame=survey_frame, write_survey=write_survey, cli_env=cli_env, table_counts=table_counts)
+
+
+# --- the demo database, built once -------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo database, built once per test process; tests work on copies of it."""
+    from cxmaturity.services import demo
+    from cxmaturity.store import engine as db
+
+    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+    assert demo.load_demo(f"sqlite:///{path}")
+    db.dispose_engines()
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_template, tmp_path) -> str:
+    """The URL of this test's own copy of the demo database (SQLite)."""
+    path = tmp_path / "demo.db"
+    copy_sqlite(demo_template, path)
+    return f"sqlite:///{path}"
+

@@ -88,12 +88,12 @@ def dimension_bomb() -> bytes:
     return workbook([inline_row(1, ["respondent_id", "vision_level"]), inline_row(2, ["r1", "3"])], dimension="A1:XFD1048576")
 
 
-def shared_strings_bomb(entries: int = 2_000_000) -> bytes:
+def shared_strings_bomb(entries: int = 1_200_000) -> bytes:
     """A shared-strings table of millions of entries (a few MB zipped)."""
     return workbook([inline_row(1, ["respondent_id", "vision_level"])], shared=[str(i) for i in range(entries)])
 
 
-def long_sheet(rows: int = 600_000) -> bytes:
+def long_sheet(rows: int = 260_000) -> bytes:
     """A very long sheet of one repeated row (compresses to a few MB)."""
     def generate():
         yield inline_row(1, ["respondent_id", "vision_level"])
@@ -114,22 +114,29 @@ def wide_csv(columns: int = 10_000, rows: int = 20) -> bytes:
     return (header + "\n" + body + "\n").encode()
 
 
-def zip_bomb() -> bytes:
-    """One entry that unpacks to 2 GB of zeros, named like a workbook's sheet."""
+def zip_bomb(declared: int = 2_147_483_648) -> bytes:
+    """A part that says it unpacks to 2.1 GB (as a ZIP bomb's does): 1 MB of zeros, whose
+    declared size in the archive's directory is set to ``declared``."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
-            chunk = b"\0" * (1 << 24)
-            for _ in range(128):
-                f.write(chunk)
-    return buffer.getvalue()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
+        z.writestr("xl/workbook.xml", WORKBOOK)
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * 1_000_000)
+    data = bytearray(buffer.getvalue())
+    # the central directory entry of the sheet: its "uncompressed size" field (offset 24, 4 bytes)
+    name = b"xl/worksheets/sheet1.xml"
+    at = data.find(b"PK\x01\x02")  # the central directory's entries, in written order
+    while at >= 0 and data[at + 46 : at + 46 + len(name)] != name:
+        at = data.find(b"PK\x01\x02", at + 1)
+    data[at + 24 : at + 28] = min(declared, 0xFFFFFFFE).to_bytes(4, "little")
+    return bytes(data)
 
 
 # what each must be refused with (None: it is read)
 EXPECTED = {
     "dimension bomb (.xlsx)": None,
-    "shared strings bomb (.xlsx)": "the workbook holds 2,000,000 different texts; a survey has far fewer (the limit is 1,000,000)",
-    "long sheet (.xlsx)": "the sheet has 600,001 rows; a survey has at most 250,000 respondents",
+    "shared strings bomb (.xlsx)": "the workbook holds 1,200,000 different texts; a survey has far fewer (the limit is 1,000,000)",
+    "long sheet (.xlsx)": "the sheet has 260,001 rows; a survey has at most 250,000 respondents",
     "16,000 columns (.xlsx)": "the sheet has 16,000 columns; a survey has at most 1,000",
     "10,000 columns (.csv)": "the file has 10,000 columns; a survey has at most 1,000",
     "ZIP bomb (.xlsx)": "the workbook unpacks to 2.1 GB; the limit is 200 MB",

@@ -223,7 +223,7 @@ def test_a_hostile_upload_does_not_stall_another_session(browser, app_url, tmp_p
         # the upload goes on in the server while the other session opens the Overview
         page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(hostile))
         during = _overview_seconds(viewer, app_url)
-        refused = page.get_by_text(re.compile("the sheet has 600,001 rows")).first.inner_text(timeout=60_000)
+        refused = page.get_by_text(re.compile("the sheet has 260,001 rows")).first.inner_text(timeout=60_000)
         assert "a survey has at most 250,000 respondents" in refused
         assert during < 4 * usual + 2, (usual, during)
     finally:

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from databases import copy_sqlite
 
 from cxmaturity import services
 from cxmaturity.compare import DECLINED, IMPROVED
 from cxmaturity.models import get_model
 from cxmaturity.services import demo
+from cxmaturity.store import engine as db
 
 
 @pytest.fixture
-def loaded(db_url):
+def loaded(db_url, demo_template):
+    """The demo on this test's database: a copy of the template on SQLite (built once), loaded
+    afresh on PostgreSQL."""
+    if db_url.startswith("sqlite:///"):
+        db.dispose_engines()
+        copy_sqlite(demo_template, Path(db_url.removeprefix("sqlite:///")))
+        return db_url
     assert demo.load_demo(db_url) is True
     return db_url
 

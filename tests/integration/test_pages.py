@@ -16,11 +16,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import sqlite3
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from databases import copy_sqlite
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
@@ -71,33 +71,11 @@ def _streamlit_isolation(monkeypatch):
     db.dispose_engines()
 
 
-def _copy_sqlite(src: Path, dst: Path) -> None:
-    """A consistent copy of a SQLite database (WAL included) through the backup API."""
-    source, target = sqlite3.connect(src), sqlite3.connect(dst)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> Path:
-    """The demo database, built once; tests work on copies of it."""
-    from cxmaturity.services import demo
-    from cxmaturity.store import engine as db
-
-    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
-    assert demo.load_demo(f"sqlite:///{path}")
-    db.dispose_engines()
-    return path
-
-
 @pytest.fixture
 def demo_db(demo_template, tmp_path, monkeypatch) -> str:
     """This test's own copy of the demo database, configured for the app."""
     path = tmp_path / "dashboard.db"
-    _copy_sqlite(demo_template, path)
+    copy_sqlite(demo_template, path)
     url = f"sqlite:///{path}"
     monkeypatch.setenv("CXMATURITY_DATABASE_URL", url)
     return url

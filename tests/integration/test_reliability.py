@@ -15,7 +15,6 @@ import pytest
 
 from cxmaturity import services
 from cxmaturity.errors import DatabaseUnavailable
-from cxmaturity.services import demo
 from cxmaturity.store import engine as db
 from cxmaturity.survey import read_survey
 
@@ -76,11 +75,9 @@ def _damage_two_pages(path: Path) -> None:
             f.write(bytes((i * 37 + 11) % 256 for i in range(page_size)))
 
 
-def test_check_finds_a_damaged_database_and_the_cli_says_so_in_one_line(tmp_path):
-    path = tmp_path / "damaged.db"
-    url = f"sqlite:///{path}"
-    assert demo.load_demo(url)
-    db.dispose_engines()
+def test_check_finds_a_damaged_database_and_the_cli_says_so_in_one_line(tmp_path, demo_copy):
+    url = demo_copy
+    path = Path(url.removeprefix("sqlite:///"))
     whole = _cli(["check"], url, tmp_path)
     assert whole.returncode == 0 and whole.stdout.startswith("The database is whole: 15 organisation(s), 28 assessment(s)")
     _damage_two_pages(path)

@@ -255,7 +255,7 @@ def test_a_delete_or_restore_killed_at_any_moment_leaves_the_data_whole(db_url, 
     whole = _snapshot("A", engine)
     rows = counts(db_url)
     rng = random.Random(9)
-    for _ in range(4):
+    for _ in range(2):
         proc = subprocess.Popen(
             [sys.executable, "-c", _FLIP, "A", str(a2)], env=helpers.cli_env(db_url), cwd=tmp_path,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
