@@ -10,6 +10,7 @@ from cxmaturity.errors import DatabaseUnavailable
 # the icon is served by this app: a Material icon here would be fetched from an outside font server
 ICON = str(Path(__file__).resolve().parent / "data" / "icon.png")
 st.set_page_config(page_title="CX Maturity Dashboard", page_icon=ICON, layout="wide")
+ui.print_styles()
 
 try:
     ui.prepare_database()

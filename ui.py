@@ -197,6 +197,33 @@ def _password_sign_in_page() -> None:
             st.error(result.message)
 
 
+PRINT_CSS = """
+<style>
+@media print {
+  /* paper gets the page, not the app around it: no sidebar, header, toolbar or controls */
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDecoration"], [data-testid="stStatusWidget"], [data-testid="stSidebarCollapsedControl"],
+  [data-testid="stSelectbox"], [data-testid="stButton"], [data-testid="stDownloadButton"],
+  [data-testid="stFileUploader"], [data-testid="stForm"], [data-testid="stRadio"],
+  [data-testid="stTextInput"], [data-testid="stDateInput"], [data-testid="stElementToolbar"],
+  [data-testid="stPageLink"] { display: none !important; }
+  /* the app scrolls inside fixed-height containers: let them grow so every part is printed */
+  [data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stMainBlockContainer"], .main, section
+    { overflow: visible !important; height: auto !important; position: static !important; }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
+  [data-testid="stPlotlyChart"], [data-testid="stMetric"], [data-testid="stExpander"], .stAlert
+    { break-inside: avoid; page-break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+}
+</style>
+"""
+
+
+def print_styles() -> None:
+    """How every page prints (Ctrl+P): static CSS of ours, no user text in it."""
+    st.html(PRINT_CSS)
+
+
 def database_problem(exc: Exception) -> None:
     """The page a person sees when the database cannot be used: what is wrong, in words, and
     no traceback; then the run stops."""
@@ -296,6 +323,7 @@ def chart(fig) -> None:
 
 fmt = formats.number  # the one number formatter (cxmaturity.views.format)
 fmt_day = formats.day
+fmt_month = formats.month_long
 
 
 def safe_rows(data) -> pd.DataFrame:

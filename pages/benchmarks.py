@@ -1,4 +1,4 @@
-"""Benchmarks & peers: published distributions (with sources) and anonymous peer comparison."""
+"""Benchmarks & peers: against whom? Published distributions (with their sources) and anonymous peers."""
 
 import streamlit as st
 
@@ -11,13 +11,17 @@ version = ui.data_version()
 base = ui.benchmarks_view(sel.org, sel.model_id, sel.assessment_id, None, None, None, version)
 
 st.title("Benchmarks & peers")
-st.subheader("Published distribution of companies")
-if base.distribution_figure is not None:
-    ui.chart(base.distribution_figure)  # the chart carries its source caption
+if base.has_published:
     for statement in base.statements:
-        st.info(f"{ui.md(statement.text)}  \nSource: {ui.md(statement.source)}", icon=":material/public:")
+        st.markdown(f"#### {ui.md(statement.text)}")
+        st.caption(f"Source: {ui.md(statement.source)} · [all sources](/models)")
+    if base.distribution_figure is not None:
+        ui.chart(base.distribution_figure)
 else:
-    st.info("The source documents publish no distribution of companies over this model's levels.")
+    st.caption(
+        "The source documents publish no distribution of companies over this model's levels; "
+        "the peers below show how other organisations in this installation compare."
+    )
 
 st.subheader("Peers in this installation")
 opts = base.filter_options
@@ -30,9 +34,9 @@ view = base if filters == [None, None, None] else ui.benchmarks_view(
     sel.org, sel.model_id, sel.assessment_id, *filters, version
 )
 if view.peers is None:
-    st.warning(view.peer_message)
+    st.info(ui.md(view.peer_message))
 else:
-    st.caption(view.peer_message)
+    st.caption(ui.md(view.peer_message))
     ui.chart(view.peer_figure)
     ui.dataframe(
         view.peer_table,

@@ -29,6 +29,7 @@ class BenchmarksView:
     level_name: str | None
     distribution_figure: object | None
     distribution_caption: str | None
+    has_published: bool  # the sources publish a distribution of companies for this model
     statements: list[BenchmarkStatement]
     peers: PeerSummary | None
     peer_figure: object | None
@@ -74,19 +75,32 @@ def programme_figures(model_id: str | None = None) -> list[dict]:
 
 
 def build_benchmarks_view(
-    model: MaturityModel, current: AssessmentScore, peer_scores: pd.DataFrame, filter_options: dict[str, list[str]]
+    model: MaturityModel,
+    current: AssessmentScore,
+    peer_scores: pd.DataFrame,
+    filter_options: dict[str, list[str]],
+    filtered: bool = False,
 ) -> BenchmarksView:
     level = current.overall.level
     figures, caption = distribution_inputs(model)
-    figure = charts.build_level_distribution_figure(model, figures, level, caption) if figures else None
+    # a chart only where it shows more than its sentence: two or more published groups of levels
+    figure = charts.build_level_distribution_figure(model, figures, level, None) if len(figures) >= 2 else None
     own = {c.id: c.score for c in current.competencies}
     peers = summarise_peers(peer_scores, own, [c.id for c in model.competencies])
     if peers is None:
         found = len(peer_scores)
-        message = (
-            f"Peer comparison needs at least {MIN_PEER_ORGANISATIONS} other organisations with a {model.name} "
-            f"assessment in this filter, to keep every organisation anonymous; {found} found. Widen the filters."
-        )
+        if filtered:
+            message = (
+                f"Fewer than {MIN_PEER_ORGANISATIONS} other organisations match these filters, so no peer figure is shown "
+                "(it would point at them). Choose \"All\" in one of the filters."
+            )
+        elif found == 0:
+            message = f"No other organisation in this installation uses the {model.name} yet."
+        else:
+            message = (
+                f"Peer figures appear once at least {MIN_PEER_ORGANISATIONS} other organisations in this installation use "
+                f"the {model.name}, so that none can be singled out."
+            )
         peer_figure = peer_table = None
     else:
         message = f"Compared with {peers.organisations} peer organisations (latest assessment of each; names are never shown)."
@@ -107,6 +121,7 @@ def build_benchmarks_view(
         level_name=current.overall.level_name,
         distribution_figure=figure,
         distribution_caption=caption,
+        has_published=bool(figures),
         statements=benchmark_statements(model.id, level, len(model.levels)) if level else [],
         peers=peers,
         peer_figure=peer_figure,
@@ -124,4 +139,5 @@ def benchmarks_view(
     current = AssessmentScore.from_dict(services.get_scores(org, assessment_id, user=user))
     peers = peer_frame(model, org, industry=industry, size=size, region=region, user=user)
     options = services.peer_filter_options(model_id, exclude_org=org, user=user)
-    return build_benchmarks_view(model, current, peers, options)
+    filtered = any(v is not None for v in (industry, size, region))
+    return build_benchmarks_view(model, current, peers, options, filtered)

@@ -37,6 +37,11 @@ def month(value: dt.date) -> str:
     return f"{value:%b %Y}"
 
 
+def month_long(value: dt.date) -> str:
+    """'November 2025'."""
+    return f"{value:%B %Y}"
+
+
 def assessment_label(date: dt.date, label: str | None) -> str:
     """How an assessment is named in pickers: '16 Feb 2026 · Wave 3'."""
     return f"{short_day(date)} · {label}" if label else short_day(date)

@@ -10,17 +10,26 @@ import pandas as pd
 from cxmaturity import charts, services
 from cxmaturity.access import User
 from cxmaturity.benchmarks import BenchmarkStatement, benchmark_statements
-from cxmaturity.compare import Comparison
+from cxmaturity.compare import Comparison, CompetencyChange
 from cxmaturity.models import MaturityModel
 from cxmaturity.peers import PeerSummary, summarise_peers
-from cxmaturity.rules import RADAR_TARGET_HORIZON, points_to_score
+from cxmaturity.rules import (
+    DECLINED,
+    IMPROVED,
+    NO_CLEAR_CHANGE,
+    RADAR_TARGET_HORIZON,
+    points_to_score,
+)
 from cxmaturity.scoring import AssessmentScore, CompetencyScore
 from cxmaturity.store.records import Target
+from cxmaturity.views import format as fmt
 from cxmaturity.views.selection import AssessmentInfo, assessment_context
 
 
 @dataclass
 class Headline:
+    """What an executive reads first: the level, the overall score and its change, in words."""
+
     organisation: str
     model_name: str
     date: dt.date
@@ -34,6 +43,55 @@ class Headline:
     points: int | None
     points_max: int | None
     scale_max: int
+    change: CompetencyChange | None = None  # overall, since the previous assessment of the model
+    previous_date: dt.date | None = None
+    improved: list[str] = field(default_factory=list)  # competency names, by rule 9
+    declined: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """'Level 3 of 5 · Defined'."""
+        if self.level is None:
+            return "Overall level not available"
+        return f"Level {self.level} of {self.level_count} · {self.level_name}"
+
+    @property
+    def score_text(self) -> str:
+        if self.points is not None:
+            return f"{self.points} of {self.points_max} points"
+        return f"{fmt.number(self.score)} of {self.scale_max}"
+
+    @property
+    def change_sentence(self) -> str:
+        """'Overall 2.65 → 2.71 since November 2025: no clear change. Metrics and Processes
+        improved; Governance declined.' Rule 9 decides the words; no previous assessment: say so."""
+        if self.change is None or self.previous_date is None:
+            return f"Overall {self.score_text}. This is the first assessment with this model: change shows from the next one."
+        c = self.change
+        verdict = {
+            IMPROVED: "a clear improvement",
+            DECLINED: "a clear decline",
+        }.get(c.verdict, "no clear change")
+        text = f"Overall {fmt.number(c.from_score)} → {fmt.number(c.to_score)} since {fmt.month_long(self.previous_date)}: {verdict}."
+        parts = []
+        if self.improved:
+            parts.append(f"{_and(self.improved)} improved")
+        if self.declined:
+            parts.append(f"{_and(self.declined)} declined")
+        if parts:
+            text += " " + "; ".join(parts) + "."
+        elif c.verdict == NO_CLEAR_CHANGE:
+            text += " No competency changed clearly."
+        return text
+
+    @property
+    def sentence(self) -> str:
+        """The whole headline in one line (the report, a screen reader)."""
+        return f"{self.title} — {self.change_sentence}"
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 @dataclass
@@ -72,6 +130,7 @@ class OverviewView:
     peer_organisations: int | None
     previous_date: dt.date | None
     warnings: list[str] = field(default_factory=list)
+    details: list[dict] = field(default_factory=list)  # for analysts: the statistics behind the cards
 
 
 def level_description(model: MaturityModel, competency_id: str, level: int | None) -> str | None:
@@ -141,6 +200,10 @@ def build_overview(
         points=o.points,
         points_max=model.points_max,
         scale_max=model.scale.max,
+        change=comparison.overall if comparison else None,
+        previous_date=previous_info.date if previous_info and comparison else None,
+        improved=[c.name for c in comparison.competencies if c.verdict == IMPROVED] if comparison else [],
+        declined=[c.name for c in comparison.competencies if c.verdict == DECLINED] if comparison else [],
     )
     changes = {c.id: c for c in comparison.competencies} if comparison else {}
     cards = [
@@ -192,7 +255,45 @@ def build_overview(
         peer_organisations=peers.organisations if peers else None,
         previous_date=previous_info.date if previous_info else None,
         warnings=list(current.warnings),
+        details=analyst_details(current, comparison),
     )
+
+
+ANALYST_NOTES = (
+    "**95% confidence interval**: where the true score of all the people asked most likely lies; "
+    "the fewer respondents, the wider it is. **Spread (sd)**: how much respondents disagree "
+    "(under 0.5 they broadly agree; over 1 opinions differ widely). **Reliability (alpha)**: whether "
+    "a competency's items measure one thing (0.7 and above is usual). **p-value**: how likely a change "
+    "this large is by chance alone; a change is called improved or declined only below 0.05. "
+    "**Effect size (d)**: the change in units of spread (about 0.2 small, 0.5 medium, 0.8 large)."
+)
+
+
+def analyst_details(current: AssessmentScore, comparison: Comparison | None) -> list[dict]:
+    """One row per competency and one for the overall: score, interval, spread, reliability, n,
+    and the change with its test (what the executive's cards summarise)."""
+    changes = {c.id: c for c in comparison.competencies} if comparison else {}
+    rows = []
+    overall = current.overall
+    items = [("overall", "Overall", overall.score, overall.ci95, None, None, current.respondents)]
+    items += [(c.id, c.name, c.score, c.ci95, c.sd, c.alpha, c.n) for c in current.competencies]
+    for cid, name, score, ci95, sd, alpha, n in items:
+        change = comparison.overall if cid == "overall" and comparison else changes.get(cid)
+        rows.append(
+            {
+                "Competency": name,
+                "Score": score,
+                "95% CI": f"{fmt.number(ci95[0])} – {fmt.number(ci95[1])}" if ci95 else fmt.MISSING,
+                "Spread (sd)": sd,
+                "Reliability (alpha)": alpha,
+                "Respondents": n,
+                "Change": change.delta if change else None,
+                "p-value": fmt.p_value(change.p_value) if change else fmt.MISSING,
+                "Effect size (d)": change.cohens_d if change else None,
+                "Verdict": change.verdict if change else fmt.MISSING,
+            }
+        )
+    return rows
 
 
 def peer_frame(model: MaturityModel, org: str, industry=None, size=None, region=None, user=None) -> pd.DataFrame:

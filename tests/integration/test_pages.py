@@ -118,6 +118,13 @@ def metric(at: AppTest, label: str) -> str:
     return found[0]
 
 
+def headline(at: AppTest) -> str:
+    """The Overview's headline sentence (the first markdown under the title)."""
+    found = [m.value.removeprefix("### ") for m in at.markdown if m.value.startswith("### ")]
+    assert found, [m.value for m in at.markdown]
+    return found[0]
+
+
 def button(at: AppTest, label: str):
     found = [b for b in at.button if b.label == label]
     assert found, f"no button {label!r}; buttons: {[b.label for b in at.button]}"
@@ -189,7 +196,7 @@ def gartner_ids() -> list[int]:
 # --- smoke: every page, demo and empty -----------------------------------------------------
 
 DEMO_TITLES = {
-    OVERVIEW: "Level 3 of 5: Defined",
+    OVERVIEW: "Level 3 of 5 · Defined",
     BENCHMARKS: "Benchmarks & peers",
     PROGRESS: "Progress",
     UPLOAD: "Upload an assessment",
@@ -219,7 +226,7 @@ def test_first_run_on_an_empty_database_loads_the_demo(tmp_path, monkeypatch):
 
     monkeypatch.setenv("CXMATURITY_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
     at = open_app()
-    assert titles(at) == ["Level 3 of 5: Defined"]
+    assert titles(at) == ["Level 3 of 5 · Defined"]
     orgs = at.selectbox(key="org").options
     assert orgs[0] == DEMO_ORG
     assert sum(o.startswith("Demo Peer") for o in orgs) >= 12
@@ -257,16 +264,29 @@ def test_upload_and_models_pages_work_without_data(empty_db):
 
 def test_overview_headline_and_benchmark_on_the_demo(demo_db):
     at = open_app()
-    assert titles(at) == ["Level 3 of 5: Defined"]
-    assert "Defined" in metric(at, "Overall level")
-    assert metric(at, "Overall score").endswith("/ 5")
+    assert titles(at) == ["Level 3 of 5 · Defined"]
+    # the headline says in words how the overall score changed and what rule 9 makes of it
+    from cxmaturity import services
+
+    change = services.comparison(DEMO_ORG, "gartner").overall
+    verdict = {"improved": "a clear improvement", "declined": "a clear decline"}.get(change.verdict, "no clear change")
+    expected = (
+        f"Overall {change.from_score:.2f} → {change.to_score:.2f} since November 2025: {verdict}. "
+        "Metrics and Processes improved; Governance declined."  # the demo's designed changes
+    )
+    assert headline(at) == ui.md(expected)
+    # statistics are for analysts, in their own part, not in the headline
+    assert not any(word in headline(at) for word in ("p <", "CI", "alpha", "Cohen"))
+    details = [e for e in at.expander if e.label.startswith("Details for analysts")]
+    assert len(details) == 1 and len(at.dataframe[0].value) == 8  # overall + 7 competencies
+    assert list(at.dataframe[0].value.columns)[:3] == ["Competency", "Score", "95% CI"]
     caption = at.caption[0].value
     assert caption.startswith(r"Demo Company \(sample data\) · Gartner")
     assert "15 May 2026" in caption
     benchmark = [i.value for i in at.info if ui.md("95% of companies are at levels 1–3.") in i.value]  # shown escaped
     assert len(benchmark) == 1
     sentence, source = benchmark[0].split("\n", 1)
-    assert sentence.rstrip() == ui.md("95% of companies are at levels 1–3.")
+    assert sentence.rstrip() == "**Against published figures:** " + ui.md("95% of companies are at levels 1–3.")
     assert source.startswith("Source: Gartner")
     # competency cards compare with the previous wave; the radar is drawn
     assert any("(improved)" in m.delta for m in at.metric)
@@ -276,12 +296,13 @@ def test_overview_headline_and_benchmark_on_the_demo(demo_db):
 
 def test_switching_the_model_to_forrester_changes_the_headline(demo_db):
     at = open_app()
-    gartner = (titles(at), metric(at, "Overall level"), metric(at, "Overall score"))
+    gartner = (titles(at), headline(at))
     at.selectbox(key="model").set_value("forrester").run()
     assert_no_exception(at)
-    forrester = (titles(at), metric(at, "Overall level"), metric(at, "Overall score"))
+    forrester = (titles(at), headline(at))
     assert forrester != gartner
-    assert titles(at)[0].startswith("Level ") and " of 4: " in titles(at)[0]
+    assert titles(at)[0].startswith("Level ") and " of 4 · " in titles(at)[0]
+    assert "first assessment with this model" in headline(at)
     assert "Forrester" in at.caption[0].value
     # the assessment list now holds the one Forrester assessment
     assert at.selectbox(key="assessment").options == ["16 Feb 2026 · Forrester pilot · Feb 2026"]
@@ -291,10 +312,10 @@ def test_switching_to_the_first_gartner_wave_changes_the_score(demo_db):
     at = open_app()
     ids = gartner_ids()
     assert at.selectbox(key="assessment").value == ids[-1]  # newest first
-    latest_score = metric(at, "Overall score")
+    latest = headline(at)
     at.selectbox(key="assessment").set_value(ids[0]).run()
     assert_no_exception(at)
-    assert metric(at, "Overall score") != latest_score
+    assert headline(at) != latest and "first assessment with this model" in headline(at)
     assert "15 May 2025" in at.caption[0].value
     # the first wave has nothing to compare with: no deltas on the cards
     assert all(not m.delta for m in at.metric)
@@ -409,7 +430,7 @@ def test_upload_a_good_file_previews_then_saves(demo_db, survey_csv):
     at.file_uploader(key="upload_file_0").set_value(("wave.csv", survey_csv(), "text/csv")).run()
     assert_no_exception(at)
     assert not at.error
-    assert metric(at, "Overall level").split(" · ")[0] in {"1", "2", "3", "4", "5"}
+    assert metric(at, "Overall level").split(" · ")[0] in {"1", "2", "3", "4", "5"}  # the Upload preview
     assert metric(at, "Respondents") == "30"
     assert any(s.value.startswith(r"wave\.csv is ready: 30 respondents") for s in at.success)
     assert len(plotly_charts(at)) == 1
@@ -639,7 +660,7 @@ def test_a_read_only_database_is_a_clear_message_not_a_crash(demo_db, survey_csv
     db.dispose_engines()
     monkeypatch.setenv("CXMATURITY_DATABASE_URL", f"sqlite:///file:{path}?mode=ro&uri=true")
     at = open_app()  # reading works
-    assert titles(at) == ["Level 3 of 5: Defined"]
+    assert titles(at) == ["Level 3 of 5 · Defined"]
     at.switch_page(UPLOAD).run()
     at.file_uploader(key="upload_file_0").set_value(("wave.csv", survey_csv(seed=21), "text/csv")).run()
     _save_form(at, "Read Only Ltd", "Wave", dt.date(2026, 1, 15))
