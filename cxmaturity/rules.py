@@ -43,6 +43,13 @@ REASSESS_SOURCE = "004_54c6ee1b2e26fac7.txt"  # where the 6–12-month window is
 TARGET_HORIZONS = (6, 12, 24)  # months; source 004 plans over 6, 12 and 24 months
 RADAR_TARGET_HORIZON = 12  # the target drawn on the Overview radar
 
+# --- charts ----------------------------------------------------------------------------------------
+
+# An item "pulls the competency down" (drawn red) only when its mean is this far below the
+# competency's mean on the answer scale: a quarter of a scale point is a difference people notice
+# and the noise of a few dozen answers is not (an item at 3.0 against a mean of 3.10 stays blue).
+PULLING_DOWN_MARGIN = 0.25
+
 # --- uploads ------------------------------------------------------------------------------------
 
 # One limit for the browser, the server and the CLI: .streamlit/config.toml's maxUploadSize is

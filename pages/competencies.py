@@ -35,19 +35,15 @@ cols[4].metric(
     "Not available for a single item or fewer than 3 complete answers.",
 )
 
+# one chart per row: side by side the item texts squeeze the plots to nothing
 if view.item_figure is not None:
-    left, right = st.columns(2)
-    with left:
-        ui.chart(view.item_figure)
-    with right:
-        ui.chart(view.distribution_figure)
-else:
-    ui.chart(view.distribution_figure)
+    ui.chart(view.item_figure)
+ui.chart(view.distribution_figure)
 ui.chart(view.heatmap)
 if view.suppressed_groups:
     st.caption(
-        f"{view.suppressed_groups} of {view.group_count} departments are suppressed: fewer than {rules.MIN_GROUP_SIZE} respondents, "
-        "or hidden so a small department's score cannot be worked out from the total."
+        f"{view.suppressed_groups} of {view.group_count} departments are hidden: fewer than {rules.MIN_GROUP_SIZE} respondents, "
+        "or hidden too so that a smaller department's score cannot be worked out from the total."
     )
 
 if view.group_count:

@@ -25,18 +25,19 @@ for statement in view.benchmark:
     )
 
 st.subheader("Competencies" + (f" — change since {ui.fmt_month(view.previous_date)}" if view.previous_date else ""))
-card_cols = st.columns(min(len(view.cards), 4))
-for i, card in enumerate(view.cards):
-    real_change = card.verdict in (rules.IMPROVED, rules.DECLINED)
-    delta = f"{card.delta:+.2f} ({card.verdict})" if card.delta is not None else None
-    card_cols[i % len(card_cols)].metric(
-        card.name,
-        f"{ui.fmt(card.score)} · L{card.level}" if card.level else ui.fmt(card.score),
-        delta=delta,
-        delta_color="normal" if real_change else "off",
-        help=f"Level {card.level} {card.level_name or ''}; {card.n} respondents. A change is coloured only when it is "
-        f"statistically clear (p < {rules.SIGNIFICANCE}).",
-    )
+for start in range(0, len(view.cards), 4):  # rows of four: on a phone they stack in reading order
+    card_cols = st.columns(4)
+    for i, card in enumerate(view.cards[start : start + 4]):
+        real_change = card.verdict in (rules.IMPROVED, rules.DECLINED)
+        delta = f"{card.delta:+.2f} ({card.verdict})" if card.delta is not None else None
+        card_cols[i].metric(
+            card.name,
+            f"{ui.fmt(card.score)} · L{card.level}" if card.level else ui.fmt(card.score),
+            delta=delta,
+            delta_color="normal" if real_change else "off",
+            help=f"Level {card.level} {card.level_name or ''}; {card.n} respondents. A change is coloured only when it is "
+            f"statistically clear (p < {rules.SIGNIFICANCE}).",
+        )
 
 left, right = st.columns([3, 2])
 with left:

@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from cxmaturity import rules, services
+from cxmaturity.views import progress as progress_views
 
 ui.page_setup("pages/progress.py")
 
@@ -23,7 +24,12 @@ if due is not None:
         )
 
 if view.timeline_figure is not None:
-    ui.chart(view.timeline_figure)
+    names = {c.id: c.name for c in model.competencies}
+    chosen = st.multiselect(
+        "Add competencies to the chart", list(names), format_func=names.get, key="timeline_competencies",
+        placeholder="The overall score alone; choose competencies to compare",
+    )
+    ui.chart(view.timeline_figure if not chosen else progress_views.timeline_chart(view.timeline, model, chosen))
 
 if view.change_rows:
     st.subheader(f"What changed: {view.from_label} → {view.to_label}")

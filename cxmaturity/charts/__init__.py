@@ -6,7 +6,7 @@ Conventions every builder follows, so charts look alike on every page:
 
 - One colour-blind-safe palette (Okabe–Ito), with fixed roles in :data:`PALETTE`: the current
   assessment is always blue, the previous one grey, targets orange, the peer median green and
-  a decline vermillion. Many competencies cycle through :data:`QUALITATIVE` and then dash styles.
+  a decline red. Many competencies cycle through :data:`QUALITATIVE` and then dash styles.
 - Titles say what the chart shows; hover text carries score, level and n.
 - Fonts are at least 13 px; backgrounds are white; no gridline clutter beyond what reads values.
 - **All text passed in is plain text.** Organisation, department, series and item names,

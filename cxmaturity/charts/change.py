@@ -30,7 +30,7 @@ def build_change_figure(changes: Sequence[dict | Any], title: str | None = None)
 
     ``changes``: dicts (or ``CompetencyChange`` objects) with name, delta, p_value, verdict and
     cohens_d. Only a clear change (verdict "improved"/"declined") is coloured, blue or
-    vermillion; "no clear change" is grey, whatever the size of the delta.
+    red; "no clear change" is grey, whatever the size of the delta.
     """
     title = title or "What changed since the previous assessment"
     names: list[str] = []
@@ -87,7 +87,7 @@ def build_change_figure(changes: Sequence[dict | Any], title: str | None = None)
     _style(
         fig,
         title,
-        subtitle="Blue: improved · vermillion: declined · grey: no clear change (p ≥ 0.05)",
+        subtitle="Blue: improved · red: declined · grey: no clear change",
         legend=False,
         height=max(300, 170 + 40 * len(names)),
     )

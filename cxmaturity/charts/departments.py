@@ -13,12 +13,15 @@ from cxmaturity.charts.style import (
     _axis,
     _empty,
     _level_of,
+    _note_below,
     _num,
     _style,
+    _wrap,
     level_ticks,
     plain_text,
 )
 from cxmaturity.models import MaturityModel
+from cxmaturity.rules import MIN_GROUP_SIZE
 from cxmaturity.scoring import GroupScore
 
 # --- 5. department heatmap -----------------------------------------------------------------
@@ -32,7 +35,7 @@ def build_department_heatmap_figure(
     """Departments (rows, in the given order top to bottom) × competencies (model order).
 
     Colour is the score on the answer scale (sequential blues); cells show the score with one
-    decimal. Suppressed groups are a grey row labelled ``Legal · suppressed (n=3)``, ``hidden`` in every cell, drawn
+    decimal. Suppressed groups are a grey row labelled ``Legal · hidden (n=3)``, ``hidden`` in every cell, drawn
     by a second heatmap trace, so they are never blank and never read as zero.
     """
     title = title or "Scores by department (small groups suppressed for anonymity)"
@@ -41,11 +44,12 @@ def build_department_heatmap_figure(
         _style(fig, title, legend=False, height=360)
         return _empty(fig, "No breakdown by department for this assessment")
     comps = model.competencies
-    x = [plain_text(c.name) for c in comps]
+    # long competency names wrap onto short lines so neighbouring column labels never overlap
+    x = [_wrap(c.name, 12) for c in comps]
     y: list[str] = []
     for g in groups:
         # the row label carries "suppressed (n=3)" so the narrow cells need only a short word
-        label = plain_text(g.name) + (f" · suppressed (n={g.n})" if g.suppressed else "")
+        label = plain_text(g.name) + (f" · hidden (n={g.n})" if g.suppressed else "")
         while label in y:  # unique row labels
             label += " "
         y.append(label)
@@ -69,7 +73,8 @@ def build_department_heatmap_figure(
                 sup_z.append(1.0)
                 sup_t.append("hidden")
                 sup_h.append(
-                    f"{dept_line}<br>{comp_line}<br>Suppressed: too few respondents to stay anonymous<br>n = {g.n}"
+                    f"{dept_line}<br>{comp_line}<br>Hidden: fewer than {MIN_GROUP_SIZE} respondents, or hidden so that a"
+                    f"<br>smaller group's score cannot be worked out from the total<br>n = {g.n}"
                 )
                 continue
             cs = by_id.get(comp.id)
@@ -141,9 +146,20 @@ def build_department_heatmap_figure(
                 meta={"role": "suppressed"},
             )
         )
-    _style(fig, title, legend=False, height=max(320, 170 + 46 * len(groups)), margin={"l": 16})
+    bottom = 40
+    if any(g.suppressed for g in groups):
+        note = (
+            f"Hidden rows: fewer than {MIN_GROUP_SIZE} respondents, or hidden too so that a smaller "
+            "department's score cannot be worked out from the total."
+        )
+        bottom += 20 * _note_below(fig, note, -30)
+    label_lines = max(label.count("<br>") + 1 for label in x)
+    _style(
+        fig, title, legend=False, height=max(320, 170 + 16 * label_lines + 46 * len(groups) + bottom),
+        margin={"l": 16, "t": 60 + 16 * label_lines, "b": bottom},
+    )
     fig.update_layout(
-        xaxis=_axis(title="", side="top", showgrid=False, tickangle=0 if len(comps) <= 6 else -30),
+        xaxis=_axis(title="", side="top", showgrid=False, tickangle=0),
         yaxis=_axis(title="", autorange="reversed", showgrid=False),
     )
     return fig

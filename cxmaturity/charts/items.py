@@ -22,6 +22,7 @@ from cxmaturity.charts.style import (
     plain_text,
 )
 from cxmaturity.models import MaturityModel
+from cxmaturity.rules import PULLING_DOWN_MARGIN
 
 # --- 4. item bars ------------------------------------------------------------------------
 
@@ -37,7 +38,7 @@ def build_item_bars_figure(
 
     ``items``: ``scoring.item_statistics`` (competency, competency_name, item, text, mean, n).
     Bars below the competency mean (``competency_mean``, default the mean of the item means)
-    are vermillion, the others blue; a dashed line marks that mean. Items nobody answered are
+    are red, the others blue; a dashed line marks that mean. Items nobody answered are
     listed in a note under the chart.
     """
     comp_name = _competency_name(model, competency_id)
@@ -63,7 +64,8 @@ def build_item_bars_figure(
             label = f"{label} ({plain_text(r.get('item'))})"
         seen.add(label)
         labels.append(label)
-    colours = [PALETTE["decline"] if m < threshold else PALETTE["current"] for m in means]
+    # red only for items clearly below the mean (rules.PULLING_DOWN_MARGIN): 3.0 against 3.10 is not
+    colours = [PALETTE["decline"] if m < threshold - PULLING_DOWN_MARGIN else PALETTE["current"] for m in means]
     hover = []
     for r, m in answered:
         n = _int(r.get("n"))
@@ -110,7 +112,7 @@ def build_item_bars_figure(
     _style(
         fig,
         title,
-        subtitle="Vermillion: below the competency mean",
+        subtitle="Red: clearly below the competency mean",
         legend=False,
         height=max(300, 150 + 22 * n_lines + 16 * len(labels) + bottom),
         margin={"b": bottom},

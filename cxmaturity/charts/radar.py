@@ -20,6 +20,7 @@ from cxmaturity.charts.style import (
     _rgba,
     _scale_range,
     _style,
+    _wrap,
     level_ticks,
     plain_text,
 )
@@ -78,7 +79,8 @@ def build_radar_figure(model: MaturityModel, series: list[RadarSeries], title: s
             f"a radar shows at most {MAX_RADAR_SERIES} series (got {len(series)}); more is unreadable"
         )
     comps = model.competencies
-    theta = [plain_text(c.name) for c in comps]
+    # names wrap onto short lines, so the labels around the circle stay inside a phone's width
+    theta = [_wrap(c.name, 14) for c in comps]
     theta_closed = [*theta, theta[0]]
     fig = go.Figure()
     for s in series:
@@ -91,7 +93,7 @@ def build_radar_figure(model: MaturityModel, series: list[RadarSeries], title: s
         for comp in comps:
             score = _num(s.scores.get(comp.id))
             r.append(score)
-            lines = [f"<b>{plain_text(comp.name)}</b>", name]
+            lines = [f"<b>{plain_text(comp.name)}</b>", name]  # the hover names it in full
             if score is None:
                 lines.append("No score")
             else:
@@ -123,11 +125,10 @@ def build_radar_figure(model: MaturityModel, series: list[RadarSeries], title: s
     # rings close to the centre are too tight for names: "L2" on the ring, the name in the hover
     ticktext = [t.split(" ", 1)[0] for t in ticktext]
     n_comp = len(comps)
-    _style(fig, title, height=560, margin={"l": 60, "r": 60, "b": 40})
+    _style(fig, title, height=600, margin={"l": 70, "r": 70, "t": 90, "b": 40})
     fig.update_layout(
         polar={
             "bgcolor": PALETTE["background"],
-            "domain": {"x": [0, 1], "y": [0, 0.9]},  # room for the legend above the top label
             "radialaxis": {
                 "range": _scale_range(model),
                 "tickvals": tickvals,

@@ -21,7 +21,7 @@ PALETTE: dict[str, str] = {
     "previous": "#999999",  # grey: the previous assessment
     "target": "#E69F00",  # orange: targets
     "peer": "#009E73",  # bluish green: peer median / peer organisations
-    "decline": "#D55E00",  # vermillion: declines, weak items
+    "decline": "#D55E00",  # orange-red (Okabe–Ito vermillion): declines, weak items
     "improve": "#0072B2",  # blue: improvements
     "neutral": "#BBBBBB",  # light grey: no clear change, context bars
     "suppressed": "#C8C8C8",  # grey: cells hidden for anonymity
@@ -191,6 +191,9 @@ def _competency_name(model: MaturityModel, competency_id: str) -> str:
 # --- layout ------------------------------------------------------------------------------
 
 
+LEGEND_SPACE = 70  # px under the axis labels for the legend
+
+
 def _style(
     fig: go.Figure,
     title: str,
@@ -200,8 +203,9 @@ def _style(
     legend: bool = True,
     margin: dict[str, int] | None = None,
 ) -> go.Figure:
-    """The house style: white background, readable fonts, title top-left, legend above the plot."""
-    top = 70 + (26 if subtitle else 0) + (34 if legend else 0)
+    """The house style: white background, readable fonts, title top-left, legend under the plot
+    (a legend that wraps onto more lines on a phone grows downwards, never into the title)."""
+    top = 60 + (26 if subtitle else 0)
     title_dict: dict[str, Any] = {
         "text": plain_text(title),
         "x": 0,
@@ -218,8 +222,12 @@ def _style(
             "text": plain_text(subtitle),
             "font": {"size": SMALL_FONT_SIZE, "color": PALETTE["muted_text"]},
         }
-    m = {"l": 16, "r": 24, "t": top, "b": 40}
+    # the legend sits at the bottom edge of the figure, under the axis labels; the bottom margin
+    # holds the axis (about 45 px) and up to three rows of legend on a phone
+    m = {"l": 16, "r": 24, "t": top, "b": 40 + (LEGEND_SPACE if legend else 0)}
     m.update(margin or {})
+    if legend and margin and "b" in margin:  # a builder's bottom margin is for its own notes
+        m["b"] += LEGEND_SPACE
     fig.update_layout(
         template="plotly_white",
         title=title_dict,
@@ -232,7 +240,8 @@ def _style(
             "orientation": "h",
             "x": 0,
             "xanchor": "left",
-            "y": 1.02,
+            "yref": "container",
+            "y": 0.005,
             "yanchor": "bottom",
             "font": {"size": SMALL_FONT_SIZE},
             "bgcolor": "rgba(255,255,255,0)",

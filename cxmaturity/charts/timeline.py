@@ -69,8 +69,12 @@ def build_timeline_figure(
     model: MaturityModel,
     competencies: list[str] | None = None,
     title: str | None = None,
+    bands: bool | None = None,
 ) -> go.Figure:
     """Scores over time, one line per competency with its 95% CI as a translucent band.
+
+    ``bands``: draw the confidence bands; default only while at most two lines are shown
+    (more bands hide each other).
 
     ``timeline``: columns assessment_id, date, label, competency, competency_name, score,
     ci_low, ci_high, n, level (``cxmaturity.compare.competency_timeline``). ``competencies``:
@@ -94,6 +98,8 @@ def build_timeline_figure(
     else:
         ids = [c for c in competencies if c in present]
 
+    if bands is None:
+        bands = len(ids) <= 2
     colour_index = 0
     for cid in ids:
         rows = frame[frame["competency"] == cid].sort_values("date", kind="mergesort")
@@ -124,7 +130,7 @@ def build_timeline_figure(
         ns = [_int(v) for v in rows["n"].tolist()] if "n" in rows else [None] * len(rows)
         labels = rows["label"].tolist() if "label" in rows else [None] * len(rows)
 
-        xs, ys = _ci_polygon(dates, lows, highs)
+        xs, ys = _ci_polygon(dates, lows, highs) if bands else ([], [])
         if xs:
             fig.add_trace(
                 go.Scatter(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import pandas as pd
+
 from cxmaturity import charts, services
 from cxmaturity.access import User
 from cxmaturity.compare import (
@@ -24,7 +26,8 @@ from cxmaturity.views import format as fmt
 @dataclass
 class ProgressView:
     assessments: int
-    timeline_figure: object
+    timeline_figure: object  # the overall score only: one line, one band, readable on a phone
+    timeline: pd.DataFrame  # every competency, for timeline_chart
     change_rows: list[dict]
     change_figure: object | None
     first_vs_latest: object | None
@@ -33,6 +36,13 @@ class ProgressView:
     next_due: NextAssessmentDue | None
     from_label: str | None
     to_label: str | None
+
+
+def timeline_chart(timeline: pd.DataFrame, model: MaturityModel, competencies: list[str]):
+    """The overall line, prominent, with the chosen competencies beside it."""
+    ids = ["overall", *competencies]
+    title = "Overall score over time" if not competencies else "Overall and chosen competencies over time"
+    return charts.build_timeline_figure(timeline, model, competencies=ids, title=title)
 
 
 def build_progress_view(
@@ -99,7 +109,8 @@ def build_progress_view(
     last_date = history[-1].date if history else None
     return ProgressView(
         assessments=len(history),
-        timeline_figure=charts.build_timeline_figure(timeline, model) if history else None,
+        timeline_figure=timeline_chart(timeline, model, []) if history else None,
+        timeline=timeline,
         change_rows=change_rows,
         change_figure=change_figure,
         first_vs_latest=first_vs_latest,

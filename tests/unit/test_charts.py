@@ -434,7 +434,7 @@ def _by_role(fig, role):
 
 
 def test_timeline_lines_and_ci_bands():
-    fig = build_timeline_figure(timeline_frame(), gartnerish())
+    fig = build_timeline_figure(timeline_frame(), gartnerish(), bands=True)
     lines = _by_role(fig, "score")
     bands = _by_role(fig, "ci_band")
     assert [t.name for t in lines] == [
@@ -650,7 +650,7 @@ def test_heatmap_scores_text_and_scale():
     fig = build_department_heatmap_figure(model, gs)
     main = fig.data[0]
     assert list(main.x) == ["Vision", "Strategy", "Metrics"]
-    assert list(main.y) == ["Sales", "&lt;b&gt;Legal&lt;/b&gt; · suppressed (n=3)", "Support · suppressed (n=6)"]
+    assert list(main.y) == ["Sales", "&lt;b&gt;Legal&lt;/b&gt; · hidden (n=3)", "Support · hidden (n=6)"]
     assert [list(r) for r in main.z] == [[3.24, 1.5, None], [None, None, None], [None, None, None]]
     assert list(main.text[0]) == ["3.2", "1.5", "no answers"]
     assert main.zmin == 1 and main.zmax == 5
@@ -672,7 +672,7 @@ def test_heatmap_suppressed_rows_are_labelled_not_blank_or_zero():
     sup = fig.data[1]
     assert list(sup.text[1]) == ["hidden"] * 3
     assert list(sup.text[2]) == ["hidden"] * 3
-    assert "suppressed (n=3)" in sup.y[1] and "suppressed (n=6)" in sup.y[2]
+    assert "hidden (n=3)" in sup.y[1] and "hidden (n=6)" in sup.y[2]
     assert all(v is not None and not math.isnan(v) for v in sup.z[1])  # painted, not blank
     assert list(sup.z[0]) == [None, None, None]  # scored row untouched
     assert sup.showscale is False
@@ -680,7 +680,7 @@ def test_heatmap_suppressed_rows_are_labelled_not_blank_or_zero():
     assert sup.texttemplate == "%{text}"
     # the score trace carries no 0 for suppressed rows
     assert 0 not in [v for row in fig.data[0].z for v in row]
-    assert "n = 3" in sup.hovertext[1][0] and "Suppressed" in sup.hovertext[1][0]
+    assert "n = 3" in sup.hovertext[1][0] and "Hidden" in sup.hovertext[1][0]
 
 
 def test_heatmap_escapes_department_name():
@@ -874,7 +874,7 @@ def test_builders_accept_the_domain_outputs():
     )
     score = score_assessment(model, second, attrs, group_by="department")
     heat = build_department_heatmap_figure(model, score.groups)
-    assert any("suppressed (n=3)" in label for label in heat.data[1].y)
+    assert any("hidden (n=3)" in label for label in heat.data[1].y)
 
     items = build_item_bars_figure(
         item_statistics(model, second),
@@ -893,7 +893,7 @@ def test_builders_accept_the_domain_outputs():
         HistoryEntry(1, dt.date(2024, 1, 15), "Wave 1", model.id, 1, 14, **{k: v for k, v in earlier.to_dict().items() if k in ("overall", "competencies")}),
         HistoryEntry(2, dt.date(2024, 7, 15), "Wave 2", model.id, 1, 14, **{k: v for k, v in score.to_dict().items() if k in ("overall", "competencies")}),
     ]
-    timeline = build_timeline_figure(compare.competency_timeline(history), model)
+    timeline = build_timeline_figure(compare.competency_timeline(history), model, bands=True)
     assert [t.name for t in _by_role(timeline, "score")] == [
         "Overall",
         "Vision",
@@ -948,3 +948,51 @@ def test_answer_distribution_figure_stacks_shares_per_answer():
     assert fig.layout.barmode == "stack"
     assert [list(t.x) for t in fig.data] == [[25.0], [25.0], [50.0]]  # 1, 1, 2 of 4
     assert "&lt;b&gt;High&lt;/b&gt;" in fig.data[2].name  # scale label shown as text
+
+
+def test_timeline_draws_bands_only_while_they_stay_readable():
+    """Bands of more than two lines hide each other (issue 10): by default they are drawn for
+    the overall line alone or with one competency, not for three lines."""
+    three = build_timeline_figure(timeline_frame(), gartnerish())
+    assert len(_by_role(three, "score")) == 3 and _by_role(three, "ci_band") == []
+    two = build_timeline_figure(timeline_frame(), gartnerish(), competencies=["overall", "strategy"])
+    assert len(_by_role(two, "ci_band")) == 2
+
+
+def test_legend_sits_under_the_plot_and_never_on_the_title():
+    fig = build_radar_figure(gartnerish(), [RadarSeries("Now", {"vision": 3.0}, "current"), RadarSeries("Before", {"vision": 2.0}, "previous")], "A title")
+    legend, margin = fig.layout.legend, fig.layout.margin
+    assert (legend.yref, legend.yanchor, legend.y) == ("container", "bottom", 0.005)
+    assert fig.layout.title.yref == "container" and fig.layout.title.yanchor == "top"
+    assert margin.b >= 70  # room under the plot for up to three rows of legend
+
+
+def test_long_competency_names_wrap_on_the_radar_and_the_heatmap():
+    model = gartnerish()
+    data = model.model_dump()
+    data["competencies"][0]["name"] = "Processes and management of the customer journey"
+    from cxmaturity.models import parse_model as _parse
+
+    long_model = _parse(data)
+    radar = build_radar_figure(long_model, [RadarSeries("Now", {c.id: 3.0 for c in long_model.competencies}, "current")], "t")
+    labels = radar.data[0].theta
+    assert all(len(line) <= 14 for label in labels for line in label.split("<br>")), labels
+
+
+def test_an_item_just_under_the_mean_is_not_drawn_as_pulling_down():
+    import pandas as pd
+
+    model = gartnerish()
+    items = pd.DataFrame(
+        [
+            {"competency": "vision", "competency_name": "Vision", "item": "a", "text": "A", "mean": 3.0, "n": 10},
+            {"competency": "vision", "competency_name": "Vision", "item": "b", "text": "B", "mean": 2.5, "n": 10},
+            {"competency": "vision", "competency_name": "Vision", "item": "c", "text": "C", "mean": 3.8, "n": 10},
+        ]
+    )
+    fig = build_item_bars_figure(items, model, "vision", competency_mean=3.10)
+    colours = dict(zip(fig.data[0].y, fig.data[0].marker.color, strict=True))
+    assert colours["A"] == PALETTE["current"]  # 3.0 against 3.10: not clearly below
+    assert colours["B"] == PALETTE["decline"]  # 2.5: 0.6 below
+    assert colours["C"] == PALETTE["current"]
+
