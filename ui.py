@@ -219,6 +219,11 @@ PRINT_CSS = """
 """
 
 
+def mark(provenance: str | None) -> str:
+    """A text's provenance, visibly beside it: ' *(text written by this project)*', or nothing."""
+    return f" *({provenance})*" if provenance else ""
+
+
 def print_styles() -> None:
     """How every page prints (Ctrl+P): static CSS of ours, no user text in it."""
     st.html(PRINT_CSS)

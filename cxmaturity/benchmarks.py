@@ -189,16 +189,28 @@ class Benchmark(_Strict):
 
     @property
     def citation(self) -> str:
-        """Short source line: organisation, year, attribution note, source document."""
-        text = self.organisation
-        if self.year is not None:
-            text += f", {self.year}"
-        if self.sample_size is not None:
-            more = "more than " if self.sample_size_comparator == ">" else ""
-            text += f", {more}{self.sample_size} respondents"
-        if self.attribution_note:
-            text += f" ({self.attribution_note})"
-        return f"{text}. Reported in {document_title(self.source_document)} [{self.source_document}]"
+        """The source line people can follow: who is credited (a level distribution is only
+        reported in the article's section on a model: the model's owner is not its publisher),
+        year and respondents where known, and the article it is reported in. No file ids."""
+        if self.kind == "level_distribution":
+            text = f"Reported in the article's section on {self.organisation}'s model"
+            if self.attribution_note:
+                text += f" ({self.attribution_note})"
+        else:
+            text = self.organisation
+            if self.year is not None:
+                text += f", {self.year}"
+            if self.sample_size is not None:
+                more = "more than " if self.sample_size_comparator == ">" else ""
+                text += f", {more}{self.sample_size} respondents"
+            if self.attribution_note:
+                text += f" ({self.attribution_note})"
+        return f"{text}. Source: {document_title(self.source_document)}"
+
+    @property
+    def appendix_citation(self) -> str:
+        """The citation with the source file's name, for the appendix of sources."""
+        return f"{self.citation} [{self.source_document}]"
 
 
 #: Readable titles of the source documents (shared/seeds), as listed in frameworks.md.

@@ -54,6 +54,7 @@ class Scale(_Strict):
     min: int
     max: int
     labels: dict[int, str]
+    ours: bool = Field(False, description="the answer scale is this project's (the source gives none)")
 
     @model_validator(mode="after")
     def _labels_cover_scale(self) -> Scale:
@@ -75,6 +76,7 @@ class Level(_Strict):
     band: tuple[float, float] = Field(description="[lo, hi): lo included, hi excluded except for the top band")
     practices: list[str] = Field(default_factory=list)
     ours: bool = Field(False, description="text written by this project where the source document is silent")
+    name_inferred: bool = Field(False, description="the name comes from outside the source (inferred by this project)")
 
     @field_validator("band")
     @classmethod
@@ -88,6 +90,7 @@ class Item(_Strict):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     text: str
     ours: bool = False
+    note: str | None = Field(None, description="a correction or remark to show beside the item (e.g. a slip in the source)")
 
 
 class Competency(_Strict):
@@ -100,7 +103,36 @@ class Competency(_Strict):
         default_factory=dict, description="per-level description of this competency (level number -> text)"
     )
     items: list[Item] = Field(min_length=1)
-    ours: bool = False
+    ours: bool = Field(False, description="the name is given by this project (the source names the theme otherwise or not at all)")
+    description_ours: bool = Field(False, description="the description is written by this project")
+    descriptor_originals: dict[int, str] = Field(
+        default_factory=dict, description="per level, the source's own words that a descriptor translates"
+    )
+
+
+NAME_OURS = "name given by this project"
+TEXT_OURS = "text written by this project"
+NAME_INFERRED = "name inferred by this project (not in the source)"
+
+
+def provenance(entity: object, field: str = "text") -> str | None:
+    """The visible mark for a text of a model that the source documents did not give, or None
+    for the source's own (translated) text. ``field``: "name", "description" or "text"."""
+    if isinstance(entity, Competency):
+        if field == "name":
+            return NAME_OURS if entity.ours else None
+        return TEXT_OURS if entity.description_ours else None
+    if isinstance(entity, Level):
+        if field == "name" and entity.name_inferred:
+            return NAME_INFERRED
+        return TEXT_OURS if entity.ours else None
+    if isinstance(entity, Item):
+        return TEXT_OURS if entity.ours else None
+    if isinstance(entity, Scale):
+        return "answer scale chosen by this project" if entity.ours else None
+    if isinstance(entity, MaturityModel):
+        return TEXT_OURS if entity.description_ours else None
+    return None
 
 
 class MaturityModel(_Strict):
@@ -120,6 +152,7 @@ class MaturityModel(_Strict):
     levels: list[Level] = Field(min_length=2)
     competencies: list[Competency] = Field(min_length=1)
     notes: str | None = None
+    description_ours: bool = Field(False, description="the model's description is written by this project")
 
     @model_validator(mode="after")
     def _check_consistency(self, info: ValidationInfo) -> MaturityModel:

@@ -14,7 +14,7 @@ st.title("Benchmarks & peers")
 if base.has_published:
     for statement in base.statements:
         st.markdown(f"#### {ui.md(statement.text)}")
-        st.caption(f"Source: {ui.md(statement.source)} · [all sources](/models)")
+        st.caption(f"{ui.md(statement.source)} · [all sources](/models)")
     if base.distribution_figure is not None:
         ui.chart(base.distribution_figure)
 else:

@@ -17,7 +17,7 @@ view = ui.competency_view(sel.org, sel.model_id, sel.assessment_id, competency_i
 s = view.score
 
 title_slot.title(f"{s.name}: level {s.level} {s.level_name}" if s.level else s.name)
-st.caption(ui.md(view.description))
+st.caption(ui.md(view.description) + ui.mark(view.description_mark) + (ui.mark(f"the name {view.name_mark}") if view.name_mark else ""))
 if view.guiding_question:
     st.markdown(f"*Guiding question:* {ui.md(view.guiding_question)}")
 
@@ -38,6 +38,10 @@ cols[4].metric(
 # one chart per row: side by side the item texts squeeze the plots to nothing
 if view.item_figure is not None:
     ui.chart(view.item_figure)
+    if view.items_ours:
+        st.caption("The statements of this questionnaire were written by this project: the source gives none.")
+for item, note in view.item_notes:
+    st.caption(f"{ui.md(item)}: {ui.md(note)}")
 ui.chart(view.distribution_figure)
 ui.chart(view.heatmap)
 if view.suppressed_groups:
@@ -56,4 +60,6 @@ st.subheader("Level descriptions")
 for lv in view.levels:
     marker = " ← you are here" if lv["current"] else ""
     with st.expander(f"Level {lv['number']}: {ui.md(lv['name'])}{marker}", expanded=lv["current"]):
-        st.markdown(ui.md(lv["description"]))
+        st.markdown(ui.md(lv["description"]) + ui.mark(lv["mark"]))
+        if lv["name_mark"]:
+            st.caption(f"The level's name: {lv['name_mark']}.")

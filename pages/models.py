@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 from cxmaturity import services
 from cxmaturity.benchmarks import document_title
+from cxmaturity.models import NAME_OURS, provenance
 from cxmaturity.views.benchmarks import programme_figures
 from cxmaturity.views.models_page import descriptor_matrix
 
@@ -25,9 +26,9 @@ st.markdown(
     f"[`{model.source.document}`]"
 )
 if model.description:
-    st.markdown(ui.md(model.description))
+    st.markdown(ui.md(model.description) + ui.mark(provenance(model)))
 scale = ", ".join(f"{k} = {v}" for k, v in sorted(model.scale.labels.items()))
-st.caption(f"Answer scale: {ui.md(scale)}.")
+st.caption(f"Answer scale: {ui.md(scale)}." + ui.mark(provenance(model.scale)))
 if model.points_max:
     st.caption(f"Scored in points: items × block score, {model.points_max} points at most.")
 
@@ -40,6 +41,7 @@ st.table(
             "Band": f"{lv.band[0]:g} – {lv.band[1]:g}",
             "Description": lv.description,
             "Text": "written by this project" if lv.ours else "source document",
+            "Name from": provenance(lv, "name") or "source document",
         }
         for lv in model.levels
     ],
@@ -53,15 +55,17 @@ if matrix is not None:
 
 st.subheader("Competencies and items")
 for comp in model.competencies:
-    with st.expander(f"{ui.md(comp.name)} — {len(comp.items)} item(s)" + (" · name given by this project" if comp.ours else "")):
-        st.markdown(ui.md(comp.description))
+    with st.expander(f"{ui.md(comp.name)} — {len(comp.items)} item(s)" + (f" · {NAME_OURS}" if comp.ours else "")):
+        st.markdown(ui.md(comp.description) + ui.mark(provenance(comp, "description")))
         if comp.guiding_question:
             st.markdown(f"*Guiding question:* {ui.md(comp.guiding_question)}")
         for item in comp.items:
-            st.markdown(f"- `{item.id}`: {ui.md(item.text)}")
+            st.markdown(f"- `{item.id}`: {ui.md(item.text)}{ui.mark(provenance(item))}")
+            if item.note:
+                st.caption(ui.md(item.note))
 
 st.subheader("Published figures and their sources")
-st.caption("Every benchmark figure the dashboard shows comes from this table; nothing is estimated or derived.")
+st.caption("Every benchmark figure the dashboard shows comes from this table: published figures and sums of them, nothing estimated.")
 rows = programme_figures()
 st.table([{k: ("–" if v is None else str(v)) for k, v in r.items() if k not in ("kind", "model")} for r in rows])
 if model.notes:

@@ -20,7 +20,7 @@ st.caption(f"{ui.md(h.organisation)} · {ui.md(h.model_name)} · {when} · {h.re
 
 for statement in view.benchmark:
     st.info(
-        f"**Against published figures:** {ui.md(statement.text)}  \nSource: {ui.md(statement.source)}",
+        f"**Against published figures:** {ui.md(statement.text)}  \n{ui.md(statement.source)}",
         icon=":material/public:",
     )
 
@@ -48,10 +48,15 @@ with right:
     st.subheader("Focus next: weakest competencies")
     for item in view.weakest:
         with st.container(border=True):
-            st.markdown(f"**{ui.md(item.name)}** — {ui.fmt(item.score)}, level {item.level} {ui.md(item.level_name or '')}")
-            st.caption("Now: " + ui.md(item.current_description or "–"))
+            st.markdown(
+                f"**{ui.md(item.name)}**{ui.mark(item.name_mark)} — {ui.fmt(item.score)}, level {item.level} "
+                f"{ui.md(item.level_name or '')}"
+            )
+            st.caption("Now: " + ui.md(item.current_description or "–") + ui.mark(item.current_mark))
             if item.next_level_name:
-                st.markdown(f"*Next, {ui.md(item.next_level_name)}:* {ui.md(item.next_description or '')}")
+                st.markdown(
+                    f"*Next, {ui.md(item.next_level_name)}:* {ui.md(item.next_description or '')}{ui.mark(item.next_mark)}"
+                )
     if view.strongest:
         st.subheader("Strongest competencies")
         for item in view.strongest:

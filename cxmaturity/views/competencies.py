@@ -9,20 +9,24 @@ import pandas as pd
 from cxmaturity import charts, services
 from cxmaturity.access import User
 from cxmaturity.exports import to_safe_csv, to_safe_xlsx
-from cxmaturity.models import MaturityModel
+from cxmaturity.models import NAME_OURS, MaturityModel, provenance
 from cxmaturity.scoring import (
     AssessmentScore,
     CompetencyScore,
     answer_distribution,
     item_statistics,
 )
-from cxmaturity.views.overview import level_description
+from cxmaturity.views.overview import level_description, level_description_mark
 
 
 @dataclass
 class CompetencyView:
     score: CompetencyScore
     description: str
+    description_mark: str | None
+    name_mark: str | None
+    items_ours: bool  # the questionnaire's statements are the project's (marked under the chart)
+    item_notes: list[tuple[str, str]]  # (item, a correction of the source shown beside it)
     guiding_question: str | None
     item_figure: object | None  # item means; None for a single-item competency
     distribution_figure: object
@@ -35,14 +39,16 @@ class CompetencyView:
 
 def department_table(model: MaturityModel, scores: AssessmentScore) -> pd.DataFrame:
     """Scores by department as a table; suppressed groups say so instead of a number."""
+    # a name the project gave is marked in the header, so an export carries its provenance too
+    names = [c.name + (f" ({NAME_OURS})" if provenance(c, "name") else "") for c in model.competencies]
     rows = []
     for g in scores.groups:
         row = {"Department": g.name, "Respondents": g.n}
         by_id = {c.id: c.score for c in (g.competencies or [])}
-        for comp in model.competencies:
-            row[comp.name] = "suppressed" if g.suppressed else by_id.get(comp.id)
+        for comp, name in zip(model.competencies, names, strict=True):
+            row[name] = "suppressed" if g.suppressed else by_id.get(comp.id)
         rows.append(row)
-    return pd.DataFrame(rows, columns=["Department", "Respondents", *[c.name for c in model.competencies]])
+    return pd.DataFrame(rows, columns=["Department", "Respondents", *names])
 
 
 def download_files(table: pd.DataFrame, stem: str) -> dict[str, tuple[bytes, str, str]]:
@@ -69,12 +75,18 @@ def build_competency_view(
             "name": lv.name,
             "description": level_description(model, comp.id, lv.number),
             "current": lv.number == score.level,
+            "name_mark": provenance(lv, "name"),
+            "mark": level_description_mark(model, comp.id, lv.number),
         }
         for lv in model.levels
     ]
     return CompetencyView(
         score=score,
         description=comp.description,
+        description_mark=provenance(comp, "description"),
+        name_mark=provenance(comp, "name"),
+        items_ours=any(provenance(i) for i in comp.items),
+        item_notes=[(i.text, i.note) for i in comp.items if i.note],
         guiding_question=comp.guiding_question,
         item_figure=charts.build_item_bars_figure(items, model, competency_id, competency_mean=score.score)
         if len(comp.items) > 1

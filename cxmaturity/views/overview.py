@@ -11,7 +11,7 @@ from cxmaturity import charts, services
 from cxmaturity.access import User
 from cxmaturity.benchmarks import BenchmarkStatement, benchmark_statements
 from cxmaturity.compare import Comparison, CompetencyChange
-from cxmaturity.models import MaturityModel
+from cxmaturity.models import MaturityModel, provenance
 from cxmaturity.peers import PeerSummary, summarise_peers
 from cxmaturity.rules import (
     DECLINED,
@@ -117,6 +117,9 @@ class LevelNarrative:
     current_description: str | None
     next_level_name: str | None
     next_description: str | None
+    name_mark: str | None = None  # provenance marks: the project's own words are said to be so
+    current_mark: str | None = None
+    next_mark: str | None = None
 
 
 @dataclass
@@ -141,6 +144,14 @@ def level_description(model: MaturityModel, competency_id: str, level: int | Non
     return comp.descriptors.get(level) or model.level(level).description
 
 
+def level_description_mark(model: MaturityModel, competency_id: str, level: int | None) -> str | None:
+    """The provenance mark of ``level_description``: a competency's descriptor is the source's;
+    a level text may be the project's."""
+    if level is None or model.competency(competency_id).descriptors.get(level):
+        return None
+    return provenance(model.level(level), "description")
+
+
 def narrative(model: MaturityModel, score: CompetencyScore) -> LevelNarrative:
     current = model.level(score.level) if score.level else None
     nxt = model.next_level(current)
@@ -152,6 +163,9 @@ def narrative(model: MaturityModel, score: CompetencyScore) -> LevelNarrative:
         current_description=level_description(model, score.id, score.level),
         next_level_name=nxt.name if nxt else None,
         next_description=level_description(model, score.id, nxt.number) if nxt else None,
+        name_mark=provenance(model.competency(score.id), "name"),
+        current_mark=level_description_mark(model, score.id, score.level),
+        next_mark=level_description_mark(model, score.id, nxt.number) if nxt else None,
     )
 
 

@@ -287,7 +287,8 @@ def test_overview_headline_and_benchmark_on_the_demo(demo_db):
     assert len(benchmark) == 1
     sentence, source = benchmark[0].split("\n", 1)
     assert sentence.rstrip() == "**Against published figures:** " + ui.md("95% of companies are at levels 1–3.")
-    assert source.startswith("Source: Gartner")
+    assert source.startswith(ui.md("Reported in the article's section on Gartner's model"))
+    assert ".txt" not in source  # no internal file id in an executive view
     # competency cards compare with the previous wave; the radar is drawn
     assert any("(improved)" in m.delta for m in at.metric)
     assert any("(declined)" in m.delta for m in at.metric)

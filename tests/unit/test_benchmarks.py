@@ -236,11 +236,13 @@ def test_statement_sources_and_ids():
     (s,) = benchmark_statements("gartner", 4, 5)
     assert isinstance(s, BenchmarkStatement)
     assert s.benchmark_ids == ("gartner_level_4", "gartner_level_5")
-    assert "Gartner" in s.source and "000_75926a742b302770.txt" in s.source
-    assert "no study or year is named" in s.source
+    # issue 10: reported in the article's section on the model, not published by Gartner; a title
+    # people can follow and no internal file id
+    assert s.source.startswith("Reported in the article's section on Gartner's model (no study or year is named)")
+    assert "How mature is your customer experience program?" in s.source and ".txt" not in s.source
     (s,) = benchmark_statements("temkin", 4, 6)
     assert set(s.benchmark_ids) == {"temkin_stages_1_3", "temkin_stages_5_6"}
-    assert s.source.startswith("Temkin Group")
+    assert s.source.startswith("Reported in the article's section on Temkin Group's model")
     assert '"statistics show"' in s.source
 
 
