@@ -55,7 +55,7 @@ ALL_PATHS = ["/", "/competencies", "/benchmarks", "/progress", "/models", "/uplo
 VIEWER_PATHS = ["/", "/competencies", "/benchmarks", "/progress", "/models"]
 # the h1 each page shows once it has run (the Competencies title names the competency)
 PAGE_HEADINGS = {
-    "/": re.compile(r"^Level \d of \d: "),
+    "/": re.compile(r"^Level \d of \d · "),
     "/competencies": re.compile(r": level \d"),
     "/benchmarks": re.compile(r"^Benchmarks & peers$"),
     "/progress": re.compile(r"^Progress$"),

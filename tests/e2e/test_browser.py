@@ -180,8 +180,9 @@ def test_broken_upload_lists_problems(page, app_url, screenshots, helpers, tmp_p
 
 def test_deep_link_first(page, cold_server):
     page.goto(cold_server.url + "/progress")
+    # a cold server prepares its database first (the demo is loaded): wait for the page itself
+    page.get_by_role("heading", name="Progress", level=1).wait_for(timeout=90_000)
     wait_for_run(page)
-    time.sleep(0.5)
     assert page.get_by_role("heading", name="Progress", level=1).count() == 1
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
     assert "Benchmarks & peers" in nav
