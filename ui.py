@@ -294,6 +294,9 @@ def sidebar_selectors() -> Selection:
 
 def _mode_caption() -> None:
     user = current_user()
+    if user.may_administer:
+        for problem in services.model_problems():  # a broken model file: the others keep working
+            st.warning(f"A maturity model file was left out: {md(problem)}", icon=":material/warning:")
     if auth_mode() == "none":
         st.caption("Local mode: the dashboard listens on this computer only.")
     else:

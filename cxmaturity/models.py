@@ -344,27 +344,45 @@ def load_model(path: Path | str) -> MaturityModel:
     return model
 
 
-_loaded: dict[tuple, dict[str, MaturityModel]] = {}
+_loaded: dict[tuple, tuple[dict[str, MaturityModel], list[ModelFileError]]] = {}
 
 
-def load_models(directory: Path | str | None = None) -> dict[str, MaturityModel]:
-    """All models in ``directory`` (default ``data/models``), keyed by id, in file-name order.
-
-    Parsed once per set of file versions: a page rerun costs a few stat calls, and an edited
-    or added YAML file is picked up at once. Models are frozen, so sharing them is safe.
-    """
+def _load_all(directory: Path | str | None) -> tuple[dict[str, MaturityModel], list[ModelFileError]]:
+    """Every model file read once per set of file versions: (valid models, errors of the others).
+    A page rerun costs a few stat calls, and an edited or added YAML file is picked up at once.
+    Models are frozen, so sharing them is safe."""
     directory = Path(directory) if directory is not None else MODELS_DIR
     paths = sorted(directory.glob("*.yaml"))
     key = (str(directory), tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in paths))
     cached = _loaded.get(key)
     if cached is None:
-        cached = {}
+        models, errors = {}, []
         for path in paths:
-            model = load_model(path)
-            cached[model.id] = model
+            try:
+                model = load_model(path)
+            except ModelFileError as exc:
+                errors.append(exc)
+                continue
+            models[model.id] = model
+        cached = (models, errors)
         _loaded.clear()  # keep only the current versions
         _loaded[key] = cached
-    return dict(cached)
+    return cached
+
+
+def load_models(directory: Path | str | None = None, skip_invalid: bool = False) -> dict[str, MaturityModel]:
+    """All models in ``directory`` (default ``data/models``), keyed by id, in file-name order.
+    An invalid file raises its ModelFileError, unless ``skip_invalid``: then the others are
+    returned and ``model_file_errors`` says what was left out (the app keeps working)."""
+    models, errors = _load_all(directory)
+    if errors and not skip_invalid:
+        raise errors[0]
+    return dict(models)
+
+
+def model_file_errors(directory: Path | str | None = None) -> list[ModelFileError]:
+    """The model files that could not be loaded (what ``load_models(skip_invalid=True)`` left out)."""
+    return list(_load_all(directory)[1])
 
 
 def get_model(model_id: str, directory: Path | str | None = None) -> MaturityModel:

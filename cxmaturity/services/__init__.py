@@ -38,7 +38,7 @@ from cxmaturity.services.assessments import (
     rescore,
 )
 from cxmaturity.services.audit import list_audit, record
-from cxmaturity.services.catalogue import model, models
+from cxmaturity.services.catalogue import model, model_problems, models
 from cxmaturity.services.commitment import (
     Distribution,
     ExecutiveTrack,
@@ -149,6 +149,7 @@ __all__ = [
     "list_trash",
     "list_users",
     "model",
+    "model_problems",
     "models",
     "password_hasher",
     "peer_competency_scores",

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from cxmaturity.errors import InvalidInput
-from cxmaturity.models import MaturityModel, load_models
+from cxmaturity.models import MaturityModel, load_models, model_file_errors
 
 ModelRef = str | MaturityModel
 
 
 def models() -> dict[str, MaturityModel]:
-    """Every model, re-read only when a YAML file changes (models.load_models keeps the cache)."""
-    return load_models()
+    """Every valid model, re-read only when a YAML file changes (models.load_models keeps the
+    cache). An invalid file is left out, so one broken file never takes the app down;
+    ``model_problems`` says which, for administrators."""
+    return load_models(skip_invalid=True)
+
+
+def model_problems() -> list[str]:
+    """One line per model file that could not be loaded, naming the file and the key."""
+    return [str(e) for e in model_file_errors()]
 
 
 def model(ref: ModelRef) -> MaturityModel:

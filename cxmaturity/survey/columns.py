@@ -202,7 +202,7 @@ def choose_model(columns: list[_Column], models, problems: list[Problem]):
         try:
             from cxmaturity.models import load_models
 
-            models = load_models()
+            models = load_models(skip_invalid=True)
         except Exception as exc:
             raise Stop(
                 [

@@ -128,7 +128,34 @@ def decode_text(raw: bytes) -> tuple[str, str]:
             return raw.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             pass
+        _refuse_mixed_encodings(raw)
     return _decode_detected(raw)
+
+
+def _refuse_mixed_encodings(raw: bytes) -> None:
+    """A file whose lines are partly UTF-8 text and partly another encoding (e.g. answers pasted
+    from two sources) has no single right reading: any one codec garbles some names without a
+    word. Refuse it, naming a line of each kind, rather than store garbled text."""
+    utf8_line = other_line = None
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_line = utf8_line or number
+        except UnicodeDecodeError:
+            other_line = other_line or number
+        if utf8_line and other_line:
+            raise Stop(
+                [
+                    Problem(
+                        None,
+                        None,
+                        f"the file mixes two text encodings (row {utf8_line} is UTF-8, row {other_line} is not), so some "
+                        "names would come out garbled; open it in a spreadsheet and save it again as CSV UTF-8",
+                    )
+                ]
+            )
 
 
 def _decode_detected(raw: bytes) -> tuple[str, str]:

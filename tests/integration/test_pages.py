@@ -705,3 +705,18 @@ def test_the_upload_is_read_once_however_often_the_page_reruns(demo_db, survey_c
     button(at, "Save to Once Ltd").click().run()
     assert_no_exception(at)
     assert len(reads) == 1
+
+
+def test_a_broken_model_file_leaves_the_app_working_and_warns_the_administrator(demo_db, tmp_path, monkeypatch):
+    import shutil
+
+    from cxmaturity import models
+
+    for path in models.MODELS_DIR.glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "zz_broken.yaml").write_text("id: zz_broken\nlevels: [1\n", encoding="utf-8")
+    monkeypatch.setattr(models, "MODELS_DIR", tmp_path)
+    at = open_app()
+    assert titles(at) == ["Level 3 of 5 · Defined"]  # every other model still works
+    warnings = [w.value for w in at.sidebar.warning]
+    assert len(warnings) == 1 and "zz\\_broken\\.yaml" in warnings[0]

@@ -489,3 +489,20 @@ def test_every_stage_1_descriptor_of_the_95_point_blocks_is_in_the_source():
         for line in comp.descriptor_originals[1].splitlines():
             assert " ".join(line.split()) in text, (comp.id, line)
 
+
+
+def test_an_invalid_model_file_is_left_out_with_its_error(tmp_path):
+    """Issue 16: one broken YAML file took every page down; now the others keep working."""
+    import shutil
+
+    from cxmaturity.models import model_file_errors
+
+    for path in MODELS_DIR.glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "broken.yaml").write_text("id: broken\nname: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ModelFileError):
+        load_models(tmp_path)  # strict, as the CLI's `models` command is
+    kept = load_models(tmp_path, skip_invalid=True)
+    assert set(kept) == set(load_models(MODELS_DIR))
+    (error,) = model_file_errors(tmp_path)
+    assert str(error).startswith("broken.yaml: is not valid YAML")

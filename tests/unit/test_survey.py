@@ -1099,3 +1099,29 @@ def test_fuzz_csv_like_text_with_model(raw):
 @given(csv_like())
 def test_fuzz_csv_like_text_detecting_the_model(raw):
     check_result_or_error(raw, models=MODELS)
+
+
+def test_a_file_mixing_two_encodings_is_refused_not_garbled():
+    """Issue 16: cp1251 and UTF-8 lines in one file were read as mac-cyrillic and stored garbled."""
+    head = "respondent_id,department," + ",".join(GARTNER.item_ids) + "\n"
+    utf8 = ("r1,Отдел продаж," + ",".join(["3"] * 7) + "\n").encode("utf-8")
+    cp1251 = ("r2,Отдел кадров," + ",".join(["3"] * 7) + "\n").encode("cp1251")
+    excinfo = read_error(head.encode() + utf8 + cp1251, model=GARTNER)
+    assert messages(excinfo) == [
+        "the file mixes two text encodings (row 2 is UTF-8, row 3 is not), so some names would come out garbled; "
+        "open it in a spreadsheet and save it again as CSV UTF-8"
+    ]
+    # each encoding on its own is read, with the names intact
+    assert read_survey(head.encode() + cp1251, model=GARTNER).respondents["department"].tolist() == ["Отдел кадров"]
+    assert read_survey(head.encode() + utf8, model=GARTNER).respondents["department"].tolist() == ["Отдел продаж"]
+
+
+def test_a_respondent_id_too_long_to_store_is_a_problem_at_preview():
+    """Issue 16: a 256-character id passed the reader and failed only when saving."""
+    head = "respondent_id," + ",".join(GARTNER.item_ids) + "\n"
+    text = head + "x" * 256 + "," + ",".join(["3"] * 7) + "\n" + "ok," + ",".join(["3"] * 7) + "\n"
+    from cxmaturity import services
+
+    survey = read_survey(text.encode(), model=GARTNER)  # the reader reads it ...
+    problems = services.check_survey(survey)  # ... and the preview applies the save's checks
+    assert [p.column for p in problems] == ["respondent_id"] and "too long" in problems[0].message
