@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 from cxmaturity.cli.common import CliError, print_json, read_survey_or_fail, resolve_model
+from cxmaturity.errors import SurveyValidationError
 from cxmaturity.models import load_models
 from cxmaturity.scoring import score_assessment
-from cxmaturity.survey import template_csv
+from cxmaturity.survey import resolve_group_column, template_csv
 from cxmaturity.views.format import number as _fmt
 
 
@@ -37,14 +38,17 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     survey = read_survey_or_fail(args.file, args.model)
-    if args.group_by and args.group_by not in survey.respondents.columns:
-        available = ", ".join(survey.respondents.columns) or "none"
-        raise CliError(f"--group-by: no column '{args.group_by}' in the file (available: {available})")
+    group_by = None
+    if args.group_by:
+        try:
+            group_by = resolve_group_column(survey, args.group_by)
+        except SurveyValidationError as exc:
+            raise CliError([f"--group-by: {p.message}" for p in exc.problems]) from None
     result = score_assessment(
         survey.model,
         survey.answers,
         survey.respondents,
-        group_by=args.group_by,
+        group_by=group_by,
         min_group_size=args.min_group_size,
     )
     result.warnings = list(survey.warnings) + result.warnings

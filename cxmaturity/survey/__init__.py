@@ -3,7 +3,7 @@ decode.py (bytes to text), table.py (text or workbook to a grid), columns.py (he
 metadata and the model), answers.py (cells to answers and respondent ids)."""
 
 from cxmaturity.survey.columns import detect_model
-from cxmaturity.survey.pipeline import SurveyData, read_survey, template_csv
+from cxmaturity.survey.pipeline import SurveyData, read_survey, resolve_group_column, template_csv
 from cxmaturity.survey.problems import MAX_FILE_BYTES, METADATA_COLUMNS
 
-__all__ = ["MAX_FILE_BYTES", "METADATA_COLUMNS", "SurveyData", "detect_model", "read_survey", "template_csv"]
+__all__ = ["MAX_FILE_BYTES", "METADATA_COLUMNS", "SurveyData", "detect_model", "read_survey", "resolve_group_column", "template_csv"]

@@ -4,6 +4,7 @@ recognition and the mapping of columns."""
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import unicodedata
@@ -17,12 +18,28 @@ from cxmaturity.models import MaturityModel
 from cxmaturity.survey.problems import Stop, clip
 from cxmaturity.survey.table import blank_mask
 
+# what Word and web forms put into pasted text that a model's own text does not have
+_TYPOGRAPHY = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u02bc": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+        "\u00a0": " ", "\u2007": " ", "\u202f": " ",
+        # zero-width and direction marks vanish
+        "\u200b": None, "\u200c": None, "\u200d": None, "\u200e": None, "\u200f": None, "\ufeff": None,
+        "\u202a": None, "\u202b": None, "\u202c": None, "\u202d": None, "\u202e": None,
+        "\u2066": None, "\u2067": None, "\u2068": None, "\u2069": None,
+    }
+)
+
 
 def _norm(text: str) -> str:
-    """Header comparison form: Unicode-normalised, spacing collapsed, case folded."""
-    text = unicodedata.normalize("NFKC", text)
-    text = " ".join(text.split()).strip(" *:")
-    return text.casefold()
+    """Header comparison form: Unicode NFKC, typographic quotes, dashes and invisible marks made
+    plain, spacing collapsed, case folded the same for Turkish dotted and dotless i."""
+    text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY)
+    text = " ".join(text.split()).strip(" *:\"'")
+    # İ folds to i + a combining dot, ı stays ı: both become plain i, as in the models' texts
+    return text.casefold().replace("\u0307", "").replace("ı", "i")
 
 
 def norm_label(text: str) -> str:
@@ -42,6 +59,8 @@ _META_SYNONYMS: dict[str, tuple[str, ...]] = {
         "ResponseId",
         "Response ID",
         "ID",
+        "#",  # Typeform
+        "Respondent",
     ),
     "submitted_at": (
         "submitted_at",
@@ -55,11 +74,46 @@ _META_SYNONYMS: dict[str, tuple[str, ...]] = {
     "department": ("department", "Dept", "Team"),
     "role": ("role", "Job role", "Position"),
 }
+# words that make a question about respondents a metadata column ("What department do you work
+# in?", "Department - Selected Choice"), in English, Persian, Turkish and Russian
+_META_WORDS: dict[str, tuple[str, ...]] = {
+    "department": (
+        "department", "dept", "division", "unit", "team",
+        "بخش", "واحد", "دپارتمان",
+        "departman", "birim", "bölüm",
+        "отдел", "подразделение", "департамент",
+    ),
+    "role": (
+        "role", "position", "job title", "job",
+        "نقش", "سمت", "جایگاه",
+        "rol", "görev", "pozisyon", "unvan",
+        "роль", "должность", "позиция",
+    ),
+    "respondent_id": ("respondent", "پاسخ‌دهنده", "پاسخ دهنده", "katılımcı", "респондент"),
+}
+_WORD_RE = re.compile(r"[^\W_]+(?:[\u200c][^\W_]+)*")
+_QUALTRICS_SUFFIX_RE = re.compile(r"\s+-\s+(selected choice|other\s*-\s*text|text)$", re.IGNORECASE)
+
+
+def _meta_guess(text: str) -> tuple[str, int] | None:
+    """A respondent attribute asked as a question: the field its words name, ranked after the
+    exact synonyms (so a real "Department" column wins over "Which team are you in?")."""
+    norm = _norm(_QUALTRICS_SUFFIX_RE.sub("", text))
+    if not norm or len(norm) > 80:
+        return None
+    words = set(_WORD_RE.findall(norm))
+    for field, keywords in _META_WORDS.items():
+        for keyword in keywords:
+            key = _norm(keyword)
+            if (" " in key and key in norm) or key in words:
+                return field, 100
+    return None
 _META_LOOKUP: dict[str, tuple[str, int]] = {}
 for _field, _names in _META_SYNONYMS.items():
     for _rank, _name in enumerate(_names):
         _META_LOOKUP.setdefault(_meta_key(_name), (_field, _rank))
 
+_LEGACY_CODE_RE = re.compile(r"^V\d+$")
 _SM_RESPONSE_CELLS = {"response", "open-ended response", "other (please specify)"}
 _IMPORT_ID_RE = re.compile(r'^\s*\{\s*"ImportId"\s*:', re.IGNORECASE)
 
@@ -83,6 +137,10 @@ def find_header(grid: pd.DataFrame, first: int, base_format: str):
     # SurveyMonkey: row 2 says "Response" under questions and is blank under Respondent ID
     if row2 and not row2[0].strip() and any(_norm(c) in _SM_RESPONSE_CELLS for c in row2):
         return [row1, row2], 2, "surveymonkey"
+    # Qualtrics legacy exports: a row of column codes V1, V2, … above the questions
+    codes = sum(bool(_LEGACY_CODE_RE.match(c.strip())) for c in row1)
+    if codes >= 3 and codes >= len([c for c in row1 if c.strip()]) // 2 and row2:
+        return [row1, row2], 2, "qualtrics-legacy"
     keys = [_meta_key(c) for c in row1]
     if keys and keys[0] == "timestamp":
         return [row1], 1, "google-forms"
@@ -109,21 +167,32 @@ class _Column:
 
 
 _BRACKET_RE = re.compile(r"\[([^\[\]]+)\]\s*$")
+_LIMESURVEY_CODE_RE = re.compile(r"^\s*[A-Za-z]*\d+[A-Za-z]*\d*[.:)]\s+")  # "G01Q01. ", "Q3) "
 
 
 def _match_forms(text: str) -> list[str]:
-    """Normalised forms of one header cell to look up: whole, Google grid '[x]', Qualtrics 'Q - x'."""
+    """Normalised forms of one header cell to look up, for the ways survey tools wrap a question:
+    whole; Google grid 'Q [x]' (and the question before a LimeSurvey '[SQ001]'); Qualtrics
+    'Q - x' and its '- Selected Choice' suffixes; KoboToolbox 'group/item'; Alchemer
+    'statement:question'; LimeSurvey 'G01Q01. text'."""
     forms = []
-    whole = _norm(text)
-    if whole:
-        forms.append(whole)
-    m = _BRACKET_RE.search(text)
-    if m:
-        forms.append(_norm(m.group(1)))
-    for dash in (" - ", " – "):
-        if dash in text:
-            forms.append(_norm(text.rsplit(dash, 1)[1]))
-    return [f for f in forms if f]
+    for variant in dict.fromkeys((text, _QUALTRICS_SUFFIX_RE.sub("", text), _LIMESURVEY_CODE_RE.sub("", text))):
+        whole = _norm(variant)
+        if whole:
+            forms.append(whole)
+        m = _BRACKET_RE.search(variant)
+        if m:
+            forms.append(_norm(m.group(1)))
+            forms.append(_norm(variant[: m.start()]))
+        for dash in (" - ", " – "):
+            if dash in variant:
+                forms.append(_norm(variant.rsplit(dash, 1)[1]))
+        if "/" in variant and " " not in variant.strip():  # a KoboToolbox group path
+            forms.append(_norm(variant.rsplit("/", 1)[1]))
+        if ":" in variant:  # Alchemer: "<statement>:<question>"
+            before, after = variant.split(":", 1)
+            forms += [_norm(before), _norm(after)]
+    return [f for f in dict.fromkeys(forms) if f]
 
 
 def describe_columns(grid, header, data, export_format) -> list[_Column]:
@@ -137,6 +206,9 @@ def describe_columns(grid, header, data, export_format) -> list[_Column]:
         if export_format == "qualtrics":
             texts = [h1, h2]
             name = h1 or h2
+        elif export_format == "qualtrics-legacy":
+            texts = [h2, h1]
+            name = h2 or h1
         elif export_format == "surveymonkey":
             if h1:
                 last_row1 = h1
@@ -280,9 +352,14 @@ def map_columns(columns: list[_Column], model: MaturityModel, problems, warnings
             continue
         hit = None
         for text in col.texts:
-            hit = _META_LOOKUP.get(_meta_key(text))
+            hit = _META_LOOKUP.get(_meta_key(text)) or _META_LOOKUP.get(_meta_key(_QUALTRICS_SUFFIX_RE.sub("", text)))
             if hit:
                 break
+        if hit is None:
+            for text in col.texts:
+                hit = _meta_guess(text)
+                if hit:
+                    break
         if hit:
             meta_candidates.setdefault(hit[0], []).append((hit[1], col))
         else:
@@ -294,6 +371,7 @@ def map_columns(columns: list[_Column], model: MaturityModel, problems, warnings
         others.extend(c for _, c in cands[1:])
     others.sort(key=lambda c: c.index)
 
+    problems.extend(_near_misses(others, model, items))
     if not items:
         ids = model.item_ids
         problems.append(
@@ -339,6 +417,39 @@ def map_columns(columns: list[_Column], model: MaturityModel, problems, warnings
 # --------------------------------------------------------------------------------------------
 # answers
 # --------------------------------------------------------------------------------------------
+
+
+NEAR_MATCH = 0.85  # a header this similar to an item's text is that item, mistyped or cut short
+
+
+def _near_misses(others: list[_Column], model: MaturityModel, items: dict[str, _Column]) -> list[Problem]:
+    """Columns that nearly match an item the file has no column for: never quietly kept as
+    respondent information (the item would count as unanswered and the scores be wrong)."""
+    missing = [(i, _norm(i.text)) for c in model.competencies for i in c.items if i.id not in items]
+    found = []
+    for col in others:
+        for text in col.texts:
+            norm = _norm(_QUALTRICS_SUFFIX_RE.sub("", text))
+            if len(norm) < 20:  # short headers are metadata, not statements
+                continue
+            for item, item_text in missing:
+                matcher = difflib.SequenceMatcher(None, norm, item_text, autojunk=False)
+                cut_short = len(norm) >= 30 and item_text.startswith(norm)
+                if cut_short or (matcher.real_quick_ratio() >= NEAR_MATCH and matcher.quick_ratio() >= NEAR_MATCH
+                                 and matcher.ratio() >= NEAR_MATCH):
+                    found.append(
+                        Problem(
+                            None,
+                            col.name,
+                            f"looks like item '{item.id}' (\"{clip(item.text, 70)}\") but does not match it exactly; "
+                            "rename the column to the item's id or its exact text, so its answers are counted",
+                        )
+                    )
+                    break
+            else:
+                continue
+            break
+    return found
 
 
 def _recognised(ranking: list[_Ranked]) -> MaturityModel | None:

@@ -225,11 +225,18 @@ def _answer_matrix(model: MaturityModel, mapping, rows: _Rows, problems: list[Pr
     matrix = np.full((rows.count, len(model.item_ids)), np.nan, dtype="float64", order="F")
     cell_problems: list[Problem] = []
     more_problems: list[Problem] = []
+    competency_of = model.competency_of_item
     for k, item_id in enumerate(model.item_ids):
         col = mapping.items.get(item_id)
         if col is None:
             continue
-        values, bad_rows = convert_answers(rows.data[col.index], cache, label_map, lo, hi)
+        labels, column_cache = label_map, cache
+        descriptors = model.competency(competency_of[item_id]).descriptors
+        if model.item_anchoring == "descriptor" and descriptors:
+            # a form whose choices are the level descriptions themselves (Gartner): each is its level
+            labels = {**label_map, **{norm_label(text): level for level, text in descriptors.items()}}
+            column_cache = {}
+        values, bad_rows = convert_answers(rows.data[col.index], column_cache, labels, lo, hi)
         matrix[:, k] = values
         if len(bad_rows):
             cells = rows.data[col.index].to_numpy()
@@ -283,3 +290,20 @@ def _respondents(mapping, rows: _Rows, index: pd.Index) -> pd.DataFrame:
             k += 1
         columns[name] = pd.Series(rows.data[col.index].astype("str").array, index=index, dtype="str")
     return pd.DataFrame(columns, index=index)
+
+
+def resolve_group_column(survey: SurveyData, name: str) -> str:
+    """The respondent attribute ``name`` asks to break the scores down by, matched without
+    regard to case (``--group-by Department``); SurveyValidationError naming the attributes the
+    file has when there is none of that name, or when it holds no value at all."""
+    present = {c: survey.respondents[c] for c in survey.respondents.columns}
+    with_values = [c for c, v in present.items() if v.notna().any() and (v.astype("str").str.strip() != "").any()]
+    wanted = norm_label(name)
+    for column in with_values:
+        if norm_label(str(column)) == wanted:
+            return column
+    available = ", ".join(f"'{c}'" for c in with_values) or "none"
+    raise SurveyValidationError(
+        [Problem(None, name, f"the file has no column to group by of that name (columns with values: {available})")]
+    )
+

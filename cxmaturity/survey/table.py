@@ -75,7 +75,7 @@ def read_grid(raw: bytes, filename: str | None, problems, warnings):
 # --- text ------------------------------------------------------------------------------------
 
 
-_DELIMITERS = (",", ";", "\t", "|")
+_DELIMITERS = (",", ";", "\t", "|", "؛")  # ؛: the list separator of Persian Excel
 _NON_SPACE_RE = re.compile(r"\S")
 _SEP_LINE_RE = re.compile(r"^\ufeff?sep=(.)\s*$", re.IGNORECASE)
 

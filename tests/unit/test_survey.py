@@ -440,7 +440,8 @@ def test_surveymonkey_two_header_rows(tmp_path):
     assert list(data.answers.loc["11400001"]) == [4.0] * n
     assert list(data.answers.loc["11400002"]) == [5.0] + [2.0] * (n - 1)
     assert data.respondents.loc["11400002", "submitted_at"] == "05/01/2024 09:22:00"
-    assert data.respondents.loc["11400001", "Which team are you in?"] == "Ops"
+    # issue 9: a department asked as a question is the department column
+    assert data.respondents.loc["11400001", "department"] == "Ops"
 
 
 def test_surveymonkey_problem_row_counts_two_header_rows(tmp_path):
