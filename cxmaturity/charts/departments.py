@@ -13,7 +13,6 @@ from cxmaturity.charts.style import (
     _axis,
     _empty,
     _level_of,
-    _note_below,
     _num,
     _style,
     _wrap,
@@ -146,13 +145,7 @@ def build_department_heatmap_figure(
                 meta={"role": "suppressed"},
             )
         )
-    bottom = 40
-    if any(g.suppressed for g in groups):
-        note = (
-            f"Hidden rows: fewer than {MIN_GROUP_SIZE} respondents, or hidden too so that a smaller "
-            "department's score cannot be worked out from the total."
-        )
-        bottom += 20 * _note_below(fig, note, -30)
+    bottom = 40  # why rows are hidden is said in their hover and under the chart by the page
     label_lines = max(label.count("<br>") + 1 for label in x)
     _style(
         fig, title, legend=False, height=max(320, 170 + 16 * label_lines + 46 * len(groups) + bottom),

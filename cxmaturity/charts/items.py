@@ -59,7 +59,7 @@ def build_item_bars_figure(
     labels: list[str] = []
     seen: set[str] = set()
     for r, _ in answered:
-        label = _wrap(r.get("text") or r.get("item"), 60)
+        label = _wrap(r.get("text") or r.get("item"), 34)
         if label in seen:  # categories must be unique or bars would merge
             label = f"{label} ({plain_text(r.get('item'))})"
         seen.add(label)

@@ -160,7 +160,7 @@ def build_answer_distribution_figure(
     values = list(counts.columns)
     ramp = [SEQUENTIAL[round(i * (len(SEQUENTIAL) - 1) / max(len(values) - 1, 1))][1] for i in range(len(values))]
     anchored = model.item_anchoring == "descriptor"
-    y = [_wrap(texts.get(item, item), 60) for item in counts.index]
+    y = [_wrap(texts.get(item, item), 18) for item in counts.index]  # short lines: a phone is narrow
     totals = counts.sum(axis=1).replace(0, 1)
     for idx, value in enumerate(values):
         label = model.scale.labels.get(int(value), str(value))
@@ -188,6 +188,9 @@ def build_answer_distribution_figure(
         legend_traceorder="normal",
         xaxis=_axis(title="% of respondents", range=[0, 100], ticksuffix="%"),
     )
-    fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": SMALL_FONT_SIZE})
-    return _style(fig, heading, height=max(220, 90 + 60 * len(counts)))
+    # one item (a descriptor-anchored competency): the title names it, the bar needs no label
+    fig.update_yaxes(
+        autorange="reversed", automargin=True, tickfont={"size": SMALL_FONT_SIZE}, showticklabels=len(counts) > 1
+    )
+    return _style(fig, heading, height=max(260, 130 + 60 * len(counts)))
 

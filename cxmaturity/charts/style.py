@@ -191,7 +191,10 @@ def _competency_name(model: MaturityModel, competency_id: str) -> str:
 # --- layout ------------------------------------------------------------------------------
 
 
-LEGEND_SPACE = 70  # px under the axis labels for the legend
+LEGEND_SPACE = 100  # px under the axis labels for the legend: up to four rows on a phone
+TITLE_WRAP = 40  # characters a line: what a 390 px phone shows of a chart title
+SUBTITLE_WRAP = 52
+NOTE_WRAP = 55
 
 
 def _style(
@@ -205,21 +208,25 @@ def _style(
 ) -> go.Figure:
     """The house style: white background, readable fonts, title top-left, legend under the plot
     (a legend that wraps onto more lines on a phone grows downwards, never into the title)."""
-    top = 60 + (26 if subtitle else 0)
+    # a phone gives a chart about 40 characters of title a line: long titles and subtitles wrap
+    title_html = _wrap(title, TITLE_WRAP)
+    subtitle_html = _wrap(subtitle, SUBTITLE_WRAP) if subtitle else None
+    extra = title_html.count("<br>") * 22 + (subtitle_html.count("<br>") * 18 if subtitle_html else 0)
+    top = 66 + (26 if subtitle else 0) + extra
     title_dict: dict[str, Any] = {
-        "text": plain_text(title),
+        "text": title_html,
         "x": 0,
         "xanchor": "left",
         "xref": "container",
-        "y": 0.98,
+        "y": 1,
         "yanchor": "top",
         "yref": "container",
-        "pad": {"l": 12, "t": 6},
+        "pad": {"l": 12, "t": 14},  # a title of two lines stays inside the figure
         "font": {"size": TITLE_FONT_SIZE, "color": PALETTE["text"]},
     }
     if subtitle:
         title_dict["subtitle"] = {
-            "text": plain_text(subtitle),
+            "text": subtitle_html,
             "font": {"size": SMALL_FONT_SIZE, "color": PALETTE["muted_text"]},
         }
     # the legend sits at the bottom edge of the figure, under the axis labels; the bottom margin
@@ -276,7 +283,7 @@ def _axis(**kwargs: Any) -> dict[str, Any]:
 
 def _note_below(fig: go.Figure, text: str, yshift: int, name: str | None = None) -> int:
     """A small grey note under the plot area (sources, caveats); returns its number of lines."""
-    html_text = _wrap(text, 110)
+    html_text = _wrap(text, NOTE_WRAP)
     fig.add_annotation(
         text=html_text,
         xref="paper",

@@ -1,0 +1,99 @@
+"""Every page at a laptop's and a phone's width, and on paper (issue 10): nothing wider than its
+container, no chart text outside its chart, no legend on a title; printing drops the sidebar and
+the controls. Screenshots are saved for a person to look at."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+PAGES = ["", "competencies", "benchmarks", "progress", "upload", "manage", "models"]
+VIEWPORTS = {"laptop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+# every chart's texts against its own box, and its legend against its title (in the browser)
+CHART_CHECK = """
+() => {
+  const problems = [];
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const box = plot.getBoundingClientRect();
+    if (box.width === 0) continue;
+    const texts = plot.querySelectorAll('.gtitle, .xtick text, .ytick text, .legendtext, .angularaxistick text, .annotation-text, .g-xtitle text, .g-ytitle text');
+    for (const t of texts) {
+      const r = t.getBoundingClientRect();
+      if (r.width === 0 || !t.textContent.trim()) continue;
+      if (r.left < box.left - 2 || r.right > box.right + 2 || r.top < box.top - 2 || r.bottom > box.bottom + 2) {
+        problems.push(`clipped: "${t.textContent.trim().slice(0, 40)}"`);
+      }
+    }
+    const title = plot.querySelector('.gtitle');
+    const legend = plot.querySelector('.legend');
+    if (title && legend) {
+      const a = title.getBoundingClientRect(), b = legend.getBoundingClientRect();
+      if (a.width && b.width && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+        problems.push(`legend on the title "${title.textContent.slice(0, 40)}"`);
+      }
+    }
+  }
+  return problems;
+}
+"""
+
+# elements wider than the main column (a table that hides its last columns is scrollable on purpose)
+OVERFLOW_CHECK = """
+() => {
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+  if (!main) return ['no main block'];
+  const limit = main.getBoundingClientRect().right + 2;
+  const problems = [];
+  for (const el of main.querySelectorAll('[data-testid="stElementContainer"]')) {
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > limit) problems.push(`${el.getAttribute('data-testid')} ends at ${Math.round(r.right)} > ${Math.round(limit)}`);
+  }
+  if (document.documentElement.scrollWidth > window.innerWidth + 2) problems.push('the page scrolls sideways');
+  return problems;
+}
+"""
+
+
+def _open(page, url: str) -> None:
+    page.goto(url)
+    page.get_by_role("heading", level=1).first.wait_for()
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    time.sleep(1.5)  # charts finish drawing
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+@pytest.mark.parametrize("path", PAGES, ids=[p or "overview" for p in PAGES])
+def test_page_fits_its_width_and_its_charts(browser, server, screenshots, size, path):
+    context = browser.new_context(viewport=VIEWPORTS[size])
+    try:
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        _open(page, f"{server.url}/{path}")
+        page.screenshot(path=str(screenshots / f"layout-{path or 'overview'}-{size}.png"), full_page=True)
+        assert page.evaluate(OVERFLOW_CHECK) == []
+        assert page.evaluate(CHART_CHECK) == []
+    finally:
+        context.close()
+
+
+def test_the_overview_prints_without_sidebar_or_controls(browser, server, screenshots):
+    context = browser.new_context(viewport=VIEWPORTS["laptop"])
+    try:
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        _open(page, f"{server.url}/")
+        page.emulate_media(media="print")
+        time.sleep(0.5)
+        page.screenshot(path=str(screenshots / "layout-overview-print.png"), full_page=True)
+        assert not page.locator('[data-testid="stSidebar"]').is_visible()
+        assert not page.get_by_role("combobox").first.is_visible()
+        # what the paper must carry: organisation, model, date, and the source of the figure
+        main = page.locator('[data-testid="stMain"]').inner_text()
+        for words in ("Demo Company", "Gartner", "15 May 2026", "Reported in the article"):
+            assert words in main
+    finally:
+        context.close()
