@@ -19,6 +19,7 @@ import streamlit as st
 from cxmaturity import access, services
 from cxmaturity.charts import PLOTLY_CONFIG
 from cxmaturity.exports import safe_cell
+from cxmaturity.report import board_report, missing_requirements
 from cxmaturity.views import benchmarks as benchmarks_views
 from cxmaturity.views import competencies as competency_views
 from cxmaturity.views import format as formats
@@ -387,6 +388,30 @@ def progress_view(org: str, model_id: str, version: str):
 
 
 _MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>~$:=&@")
+
+
+def board_report_button(sel: Selection, date: dt.date) -> None:
+    """One click: the PDF is made when the button is pressed (on Streamlit's download thread), not
+    on every page view. The user is read now: that thread has no session."""
+    user = current_user()
+    missing = missing_requirements()
+
+    def make_pdf() -> bytes:
+        return board_report(sel.org, sel.model_id, sel.assessment_id, user=user)
+
+    st.download_button(
+        "Board report (PDF)",
+        data=make_pdf,
+        file_name=overview_views.report_file_name(sel.org, date),
+        mime="application/pdf",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+        help=("Not available here: it needs " + "; ".join(missing) + ".") if missing else
+        "An A4 report of this assessment for people without access: summary, competencies, departments, "
+        "progress, method and sources. Takes a few seconds.",
+        disabled=bool(missing),
+        key="board_report",
+    )
 
 
 def md(text: object) -> str:

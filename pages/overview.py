@@ -17,6 +17,7 @@ st.title(h.title)
 st.markdown(f"### {ui.md(h.change_sentence)}")
 when = ui.fmt_day(h.date) + (f" · {ui.md(h.label)}" if h.label else "")
 st.caption(f"{ui.md(h.organisation)} · {ui.md(h.model_name)} · {when} · {h.respondents} respondents")
+ui.board_report_button(sel, h.date)
 
 for statement in view.benchmark:
     st.info(

@@ -141,6 +141,14 @@ def _register_store(sub) -> None:
     q.add_argument("id", type=int)
     q.set_defaults(**_handler("plan:cmd_remove"))
 
+    p = sub.add_parser("report", help="the board report: an A4 PDF of one assessment")
+    p.add_argument("--org", required=True)
+    p.add_argument("--model", required=True)
+    p.add_argument("--assessment", type=int, metavar="ID", help="default: the latest of the model")
+    p.add_argument("--lang", default="en", metavar="CODE", help="the report's language (default: en)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write the PDF")
+    p.set_defaults(**_handler("report:cmd_report"))
+
     p = sub.add_parser("org", help="organisations")
     orgs = p.add_subparsers(dest="org_command", required=True, metavar="{rename}")
     q = orgs.add_parser("rename", help="rename an organisation")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -329,3 +330,10 @@ def overview(org: str, model_id: str, assessment_id: int, user: User | None = No
     peers = summarise_peers(peer_frame(model, org, user=user), own, [c.id for c in model.competencies])
     targets = services.list_targets(org, model_id, user=user)
     return build_overview(model, org, info, current, previous, previous_info, comparison, targets, peers)
+
+
+def report_file_name(organisation: str, date: dt.date) -> str:
+    """The board report's file name: the organisation in letters, digits and dashes (any script),
+    then the assessment date, so files from several organisations and waves sort and never clash."""
+    slug = re.sub(r"[^\w]+", "-", organisation, flags=re.UNICODE).strip("-_")[:60] or "organisation"
+    return f"cx-maturity-{slug}-{date.isoformat()}.pdf"

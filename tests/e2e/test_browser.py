@@ -79,6 +79,27 @@ def test_landing_page_shows_level_radar_and_benchmark(page, app_url, screenshots
     assert error_texts(page) == []
 
 
+def test_board_report_button_downloads_the_pdf(page, app_url, tmp_path):
+    """One click on the Overview gives the board report: a real PDF of this organisation."""
+    import io
+
+    pypdf = pytest.importorskip("pypdf")
+    page.goto(app_url + "/")
+    page.get_by_role("heading", name=LEVEL_TITLE, level=1).wait_for()
+    wait_for_run(page)
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name=re.compile("Board report")).click()
+    download = info.value
+    assert download.suggested_filename == "cx-maturity-Demo-Company-sample-data-2026-05-15.pdf"
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    reader = pypdf.PdfReader(io.BytesIO(target.read_bytes()))
+    assert 3 <= len(reader.pages) <= 6
+    first = reader.pages[0].extract_text()
+    assert "Demo Company (sample data)" in first and LEVEL_TITLE in first
+    assert error_texts(page) == []
+
+
 def test_sidebar_links_every_page(page, app_url):
     page.goto(app_url + "/")
     page.get_by_role("heading", level=1).first.wait_for()

@@ -10,24 +10,12 @@ import pytest
 
 from cxmaturity import errors, services
 from cxmaturity.access import READ_ONLY, AccessDenied, User
-from cxmaturity.models import get_model
-from cxmaturity.survey import read_survey
+from tests.surveys import all_threes as _all_threes
 
 ADMIN = User("root@example.com", "admin")
 ANALYST_A = User("ann@example.com", "analyst", frozenset({"A"}))
 VIEWER_A = User("vic@example.com", "viewer", frozenset({"A"}))
 ANALYST_B = User("bob@example.com", "analyst", frozenset({"B"}))
-
-
-def _all_threes(tmp_path, name: str = "threes.csv"):
-    """Eight respondents answering 3 everywhere: every Gartner competency scores 3.0, which is
-    level 3 (Defined, band 2.5–3.5)."""
-    model = get_model("gartner")
-    lines = ["respondent_id,department," + ",".join(model.item_ids)]
-    lines += [f"r{i},Sales," + ",".join("3" for _ in model.item_ids) for i in range(8)]
-    path = tmp_path / name
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return read_survey(path)
 
 
 @pytest.fixture

@@ -1,0 +1,294 @@
+"""What the board report says (``report_content``) and the PDF of it (``board_report``)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cxmaturity import charts, rules, services
+from cxmaturity.access import User
+from cxmaturity.benchmarks import document_title
+from cxmaturity.errors import InvalidInput
+from cxmaturity.models import NAME_OURS, TEXT_OURS, provenance
+from cxmaturity.scoring import AssessmentScore, item_statistics
+from cxmaturity.views import format as fmt
+from cxmaturity.views import overview as overview_views
+from cxmaturity.views import progress as progress_views
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+REPORT_LANGUAGES = ("en",)  # the report's language; the others come with the translations (issue 14)
+CHART_SCALE = 2  # PNG at twice the size it is printed: sharp on paper and on a retina screen
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+
+
+class ReportError(InvalidInput):
+    """The report cannot be made as asked (an unknown language, no assessment)."""
+
+
+@dataclass
+class ReportContent:
+    """Everything the template shows, as plain values and figures (no HTML)."""
+
+    organisation: str
+    model_name: str
+    date: dt.date
+    label: str | None
+    respondents: int
+    title: str
+    change_sentence: str
+    level_meaning: str | None
+    benchmark: list[tuple[str, str]]  # (sentence, source)
+    cards: list[dict]
+    priorities: list[dict]
+    strongest_items: list[dict]
+    weakest_items: list[dict]
+    departments_hidden: int
+    departments: int
+    progress_sentence: str
+    targets: list[dict]
+    initiatives_done: list[dict]
+    initiatives_due: list[dict]
+    method: list[str]
+    sources: list[str]
+    ours: list[str]
+    figures: dict[str, object] = field(default_factory=dict)  # name -> plotly figure
+    generated: dt.date = field(default_factory=dt.date.today)
+
+
+def _latest_assessment(org: str, model_id: str, user: User | None) -> int:
+    waves = services.list_assessments(org, model_id, user=user)
+    if not waves:
+        raise ReportError(f"organisation '{org}' has no {model_id} assessment to report on")
+    return waves[-1].id
+
+
+def report_content(
+    org: str, model_id: str, assessment_id: int | None = None, *, today: dt.date | None = None, user: User | None = None
+) -> ReportContent:
+    """The report's content for one assessment (default: the latest of the model)."""
+    model = services.model(model_id)
+    assessment_id = assessment_id or _latest_assessment(org, model.id, user)
+    view = overview_views.overview(org, model.id, assessment_id, user=user)
+    h = view.headline
+    scores = AssessmentScore.from_dict(services.get_scores(org, assessment_id, user=user))
+    answers, _ = services.get_assessment_answers(org, assessment_id, user=user)
+    progress = progress_views.progress_view(org, model.id, today=today, user=user)
+    plan = services.plan(org, model.id, today=today, user=user)
+
+    level = model.level(h.level) if h.level else None
+    items = item_statistics(model, answers).dropna(subset=["mean"]).sort_values("mean", kind="mergesort")
+    item_rows = [
+        {"text": r.text, "competency": r.competency_name, "mean": fmt.number(r.mean), "mark": provenance(
+            next(i for c in model.competencies for i in c.items if i.id == r.item))}
+        for r in items.itertuples()
+    ]
+    names = {c.id: c.name for c in model.competencies}
+    open_by = {c.id: plan.open_for(c.id) for c in model.competencies}
+    priorities = [
+        {
+            "name": n.name,
+            "score": fmt.number(n.score),
+            "level": f"{n.level} {n.level_name}" if n.level else fmt.MISSING,
+            "next_level": n.next_level_name,
+            "next": n.next_description,
+            "next_mark": n.next_mark,
+            "initiatives": [
+                f"{i.title} — {i.owner}, due {fmt.day(i.due)}" + (" (overdue)" if plan.overdue(i) else "")
+                for i in open_by.get(next((c.id for c in model.competencies if c.name == n.name), ""), [])
+            ],
+        }
+        for n in overview_views.strongest_and_weakest(model, scores.competencies, count=3)[1]
+    ]
+    cards = [
+        {
+            "name": c.name,
+            "mark": provenance(model.competency(c.id), "name"),
+            "score": fmt.number(c.score),
+            "level": f"{c.level} {c.level_name}" if c.level else fmt.MISSING,
+            "change": fmt.number(c.delta, signed=True) if c.delta is not None else fmt.MISSING,
+            "verdict": c.verdict or "first assessment",
+        }
+        for c in view.cards
+    ]
+    done = [i for i in plan.initiatives if i.status == "done"]
+    due = [i for i in plan.initiatives if i.status in rules.OPEN_STATUSES]
+    history = progress.assessments
+    overall_rows = progress.timeline[progress.timeline["competency"] == "overall"] if history else None
+    if history >= 2 and overall_rows is not None:
+        first, last = overall_rows.iloc[0], overall_rows.iloc[-1]
+        progress_sentence = (
+            f"{history} assessments since {fmt.month_long(first['date'].date())}: overall "
+            f"{fmt.number(first['score'])} then, {fmt.number(last['score'])} in {fmt.month_long(last['date'].date())}."
+        )
+    else:
+        progress_sentence = "This is the first assessment with this model: the trend shows from the next one."
+    if progress.next_due is not None:
+        progress_sentence += (
+            f" The next assessment is due between {fmt.day(progress.next_due.earliest)} and "
+            f"{fmt.day(progress.next_due.latest)} (source 004: reassess once or twice a year)."
+        )
+
+    ours = []
+    if provenance(model):
+        ours.append("the model's summary")
+    if any(provenance(c, "name") for c in model.competencies):
+        ours.append(f"competency names marked '{NAME_OURS}'")
+    if any(provenance(c, "description") for c in model.competencies):
+        ours.append("the competency descriptions")
+    if any(provenance(i) for c in model.competencies for i in c.items):
+        ours.append("the questionnaire's statements")
+    if any(lv.ours for lv in model.levels):
+        ours.append("the level texts marked as ours")
+    if any(provenance(lv, "name") for lv in model.levels):
+        ours.append("level names inferred by this project")
+    if provenance(model.scale):
+        ours.append("the answer scale")
+
+    figures = {"radar": view.radar, "heatmap": charts.build_department_heatmap_figure(model, scores.groups)}
+    if progress.timeline_figure is not None and history >= 2:
+        figures["trend"] = progress.timeline_figure
+    if progress.targets_figure is not None:
+        figures["targets"] = progress.targets_figure
+
+    return ReportContent(
+        organisation=h.organisation,
+        model_name=h.model_name,
+        date=h.date,
+        label=h.label,
+        respondents=h.respondents,
+        title=h.title,
+        change_sentence=h.change_sentence,
+        level_meaning=level.description if level else None,
+        benchmark=[(s.text, s.source) for s in view.benchmark],
+        cards=cards,
+        priorities=priorities,
+        # one question a competency (descriptor-anchored models): the competencies table says it all
+        strongest_items=[] if model.item_anchoring == "descriptor" else list(reversed(item_rows[-3:])),
+        weakest_items=[] if model.item_anchoring == "descriptor" else item_rows[:3],
+        departments_hidden=sum(1 for g in scores.groups if g.suppressed),
+        departments=len(scores.groups),
+        progress_sentence=progress_sentence,
+        targets=[
+            {
+                "competency": t.competency_name,
+                "horizon": f"{t.horizon_months} months",
+                "target": f"{t.target_level} {t.target_level_name}",
+                "actual": str(t.actual_level) if t.actual_level else fmt.MISSING,
+                "met": "met" if t.met else f"{t.gap_levels} level(s) to go" if t.gap_levels is not None else fmt.MISSING,
+            }
+            for t in progress.targets
+        ],
+        initiatives_done=[
+            {"title": i.title, "competency": names.get(i.competency, i.competency), "owner": i.owner,
+             "when": fmt.day(i.completed_on) if i.completed_on else fmt.MISSING}
+            for i in done
+        ],
+        initiatives_due=[
+            {"title": i.title, "competency": names.get(i.competency, i.competency), "owner": i.owner,
+             "when": fmt.day(i.due), "overdue": plan.overdue(i)}
+            for i in due
+        ],
+        method=[
+            f"{model.name}: {len(model.competencies)} competencies, {len(model.levels)} levels, answered on a "
+            f"{model.scale.min}–{model.scale.max} scale by {h.respondents} respondents.",
+            "A respondent's competency score is the mean of their answered items; a competency's score is the "
+            "mean over its respondents, with a 95% confidence interval; the overall score is the weighted mean of "
+            "the competency scores" + (f"; points = {model.points_max} × (overall − {model.scale.min}) / "
+                                       f"({model.scale.max} − {model.scale.min}), rounded half up" if model.points_max else "")
+            + "; the level is the band that holds the score.",
+            f"A change counts as improved or declined only when Welch's t-test gives p < {rules.SIGNIFICANCE}; "
+            "otherwise it is 'no clear change'.",
+            f"Departments with fewer than {rules.MIN_GROUP_SIZE} respondents are hidden, and where exactly one "
+            "would be, the next smallest too, so no hidden score can be worked out from the total. Peer figures "
+            f"need at least {rules.MIN_PEER_ORGANISATIONS} other organisations and never name one.",
+        ],
+        sources=list(dict.fromkeys(
+            [f"The model: {model.source.organisation}, as described in {document_title(model.source.document)}."]
+            + [source for _, source in [(s.text, s.source) for s in view.benchmark]]
+            + [f"The reassessment window: {document_title(rules.REASSESS_SOURCE)}."]
+        )),
+        ours=ours,
+        figures=figures,
+        generated=today or dt.date.today(),
+    )
+
+
+def missing_requirements() -> list[str]:
+    """What this machine lacks to make the PDF, in words (cheap: nothing heavy is imported), so
+    the page can say so before a click instead of failing after it."""
+    import ctypes.util
+    import importlib.util
+    import shutil
+
+    missing = [
+        f"the Python package {name}" for name in ("weasyprint", "kaleido", "jinja2") if importlib.util.find_spec(name) is None
+    ]
+    if ctypes.util.find_library("pango-1.0") is None:
+        missing.append("the pango library (Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0)")
+    if not (os.environ.get("BROWSER_PATH") or Path(DEBIAN_CHROMIUM).exists() or shutil.which("chromium")):
+        missing.append("a Chromium browser for the charts (Debian: apt-get install chromium)")
+    return missing
+
+
+def _browser_path() -> None:
+    """kaleido drives Debian's chromium; nothing downloads a browser."""
+    if not os.environ.get("BROWSER_PATH") and Path(DEBIAN_CHROMIUM).exists():
+        os.environ["BROWSER_PATH"] = DEBIAN_CHROMIUM
+
+
+def _png_charts(figures: dict[str, object]) -> dict[str, str]:
+    """Every figure as a PNG data URI, through ONE browser for the whole report."""
+    _browser_path()
+    # kaleido (and its browser) load only when a report is made: the app and the CLI start without them
+    import kaleido
+
+    sizes = {"radar": (560, 500), "heatmap": (980, 520), "trend": (980, 440), "targets": (980, 420)}
+
+    async def export() -> dict[str, bytes]:
+        out = {}
+        async with kaleido.Kaleido(n=1) as k:
+            for name, fig in figures.items():
+                width, height = sizes.get(name, (900, 500))
+                height = max(height, int(getattr(fig.layout, "height", None) or height))
+                out[name] = await k.calc_fig(
+                    fig, opts={"format": "png", "scale": CHART_SCALE, "width": width, "height": height}
+                )
+        return out
+
+    images = asyncio.run(export())
+    return {name: "data:image/png;base64," + base64.b64encode(png).decode() for name, png in images.items()}
+
+
+def render_html(content: ReportContent, images: dict[str, str]) -> str:
+    # Jinja2 loads with the report: the app never needs it otherwise
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+    return env.get_template("report.html").render(c=content, img=images, fmt=fmt, TEXT_OURS=TEXT_OURS)
+
+
+def board_report(
+    org: str,
+    model_id: str,
+    assessment_id: int | None = None,
+    lang: str = "en",
+    *,
+    today: dt.date | None = None,
+    user: User | None = None,
+) -> bytes:
+    """The board report as PDF bytes (A4, 3-6 pages)."""
+    missing = missing_requirements()
+    if missing:
+        raise ReportError("the PDF report cannot be made on this machine: it needs " + "; ".join(missing))
+    if lang not in REPORT_LANGUAGES:
+        raise ReportError(f"the report is available in {', '.join(REPORT_LANGUAGES)}, not '{lang}'")
+    content = report_content(org, model_id, assessment_id, today=today, user=user)
+    html = render_html(content, _png_charts(content.figures))
+    # WeasyPrint (and pango behind it) load only when a PDF is made
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
