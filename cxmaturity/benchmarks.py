@@ -98,6 +98,9 @@ class Benchmark(_Strict):
         min_length=1, description="the sentence as rendered in the English digest"
     )
     source_document: str = Field(pattern=SOURCE_DOCUMENT_PATTERN)
+    source_original: str | None = Field(
+        None, min_length=1, description="the passage in the source's own language, verbatim from the seed file"
+    )
     publisher: str = Field(min_length=1)
     year: int | None = Field(ge=1900, le=2100)
     sample_size: int | None = Field(gt=0)
@@ -221,6 +224,19 @@ SOURCE_DOCUMENTS: dict[str, str] = {
     "003_13cda68ffa918f34.txt": "“Determine your business’s CX maturity level with a four-level approach”, Wiseback (Turkish)",
     "004_54c6ee1b2e26fac7.txt": "the customer-centric maturity self-assessment results page, Wonderfull (Russian)",
 }
+
+
+SOURCE_LANGUAGES: dict[str, str] = {
+    "000_75926a742b302770.txt": "Persian",
+    "001_d6d083cf62590651.txt": "Persian",
+    "002_0ff33ef738c524f2.txt": "Persian",
+    "003_13cda68ffa918f34.txt": "Turkish",
+    "004_54c6ee1b2e26fac7.txt": "Russian",
+}
+
+
+def document_language(document: str) -> str | None:
+    return SOURCE_LANGUAGES.get(document)
 
 
 def document_title(document: str) -> str:

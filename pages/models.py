@@ -6,7 +6,7 @@ import ui
 from cxmaturity import services
 from cxmaturity.benchmarks import document_title
 from cxmaturity.models import NAME_OURS, provenance
-from cxmaturity.views.benchmarks import programme_figures
+from cxmaturity.views.benchmarks import figure_passages, programme_figures
 from cxmaturity.views.models_page import descriptor_matrix
 
 ui.page_setup("pages/models.py")
@@ -68,6 +68,19 @@ st.subheader("Published figures and their sources")
 st.caption("Every benchmark figure the dashboard shows comes from this table: published figures and sums of them, nothing estimated.")
 rows = programme_figures()
 st.table([{k: ("–" if v is None else str(v)) for k, v in r.items() if k not in ("kind", "model")} for r in rows])
+
+st.subheader("What the sources say, in their own words")
+st.caption(
+    "Each figure's passage as the source document states it, beside its English translation "
+    "(the translation is the project's; the original is the truth)."
+)
+for passage in figure_passages():
+    with st.expander(f"{ui.md(passage.figure)} — {ui.md(passage.measures)}"):
+        english, original = st.columns(2)
+        english.markdown(f"**English** (the project's translation)  \n{ui.md(passage.english)}")
+        if passage.original:
+            original.markdown(f"**Original ({ui.md(passage.language or 'source language')})**  \n{ui.md(passage.original)}")
+        st.caption(f"Source: {ui.md(passage.document)}")
 if model.notes:
     with st.expander("Notes on the source text"):
         st.markdown(ui.md(model.notes))

@@ -24,6 +24,8 @@ for statement in view.benchmark:
         f"**Against published figures:** {ui.md(statement.text)}  \n{ui.md(statement.source)}",
         icon=":material/public:",
     )
+if view.benchmark:
+    st.page_link("pages/models.py", label="The source's own words, beside their translation", icon=":material/menu_book:")
 
 st.subheader("Competencies" + (f" — change since {ui.fmt_month(view.previous_date)}" if view.previous_date else ""))
 for start in range(0, len(view.cards), 4):  # rows of four: on a phone they stack in reading order

@@ -13,6 +13,7 @@ model = services.model(sel.model_id)
 view = ui.progress_view(sel.org, sel.model_id, ui.data_version())
 
 st.title("Progress")
+st.markdown(f"### {ui.md(view.headline)}")
 due = view.next_due
 if due is not None:
     if due.overdue:
@@ -22,6 +23,7 @@ if due is not None:
             f"Next assessment due between {due.earliest:%d %B %Y} and {due.latest:%d %B %Y} "
             f"({rules.REASSESS_EARLIEST_MONTHS}–{rules.REASSESS_LATEST_MONTHS} months after the last one; {due.days_left} days left)."
         )
+    st.caption("Why 6–12 months: " + ui.md(progress_views.reassess_citation()))
 
 if view.timeline_figure is not None:
     names = {c.id: c.name for c in model.competencies}
@@ -41,6 +43,17 @@ if view.change_rows:
     with left:
         ui.chart(view.change_figure)
     with right:
+        ui.dataframe(
+            [{k: v for k, v in row.items() if k not in progress_views.ANALYST_COLUMNS} for row in view.change_rows],
+            hide_index=True,
+            column_config={
+                "From": st.column_config.NumberColumn(format="%.2f"),
+                "To": st.column_config.NumberColumn(format="%.2f"),
+                "Change": st.column_config.NumberColumn(format="%+.2f"),
+            },
+        )
+    with st.expander("Details for analysts: the tests behind the verdicts"):
+        st.markdown(progress_views.ANALYST_NOTES)
         ui.dataframe(
             view.change_rows,
             hide_index=True,

@@ -117,19 +117,11 @@ def report_content(
     done = [i for i in plan.initiatives if i.status == "done"]
     due = [i for i in plan.initiatives if i.status in rules.OPEN_STATUSES]
     history = progress.assessments
-    overall_rows = progress.timeline[progress.timeline["competency"] == "overall"] if history else None
-    if history >= 2 and overall_rows is not None:
-        first, last = overall_rows.iloc[0], overall_rows.iloc[-1]
-        progress_sentence = (
-            f"{history} assessments since {fmt.month_long(first['date'].date())}: overall "
-            f"{fmt.number(first['score'])} then, {fmt.number(last['score'])} in {fmt.month_long(last['date'].date())}."
-        )
-    else:
-        progress_sentence = "This is the first assessment with this model: the trend shows from the next one."
+    progress_sentence = progress.headline
     if progress.next_due is not None:
         progress_sentence += (
             f" The next assessment is due between {fmt.day(progress.next_due.earliest)} and "
-            f"{fmt.day(progress.next_due.latest)} (source 004: reassess once or twice a year)."
+            f"{fmt.day(progress.next_due.latest)}: {progress_views.reassess_citation()}"
         )
 
     ours = []
@@ -209,7 +201,7 @@ def report_content(
         sources=list(dict.fromkeys(
             [f"The model: {model.source.organisation}, as described in {document_title(model.source.document)}."]
             + [source for _, source in [(s.text, s.source) for s in view.benchmark]]
-            + [f"The reassessment window: {document_title(rules.REASSESS_SOURCE)}."]
+            + [f"The 6–12-month reassessment window: {document_title(rules.REASSESS_SOURCE)}."]
         )),
         ours=ours,
         figures=figures,

@@ -11,6 +11,7 @@ from cxmaturity.access import User
 from cxmaturity.benchmarks import (
     BenchmarkStatement,
     benchmark_statements,
+    document_language,
     document_title,
     figure_display,
     level_distribution,
@@ -72,6 +73,35 @@ def programme_figures(model_id: str | None = None) -> list[dict]:
             }
         )
     return [r for r in rows if model_id is None or r["model"] in (None, model_id)]
+
+
+@dataclass(frozen=True)
+class FigurePassage:
+    """One published figure as the source says it, in English and in the original language."""
+
+    figure: str
+    measures: str
+    english: str
+    original: str | None
+    language: str | None
+    document: str
+
+
+def figure_passages(model_id: str | None = None) -> list[FigurePassage]:
+    """Every published figure's passage, for the Models & sources page (those of ``model_id``
+    and the general programme statistics when a model is given)."""
+    return [
+        FigurePassage(
+            figure=figure_display(b),
+            measures=b.measures,
+            english=b.source_text,
+            original=b.source_original,
+            language=document_language(b.source_document),
+            document=document_title(b.source_document),
+        )
+        for b in load_benchmarks()
+        if model_id is None or b.model in (None, model_id)
+    ]
 
 
 def build_benchmarks_view(

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cxmaturity import charts, services
+from cxmaturity import charts, rules, services
 from cxmaturity.access import User
+from cxmaturity.benchmarks import document_title
 from cxmaturity.compare import (
     Comparison,
     NextAssessmentDue,
@@ -22,9 +23,50 @@ from cxmaturity.scoring import CompetencyScore
 from cxmaturity.store.records import HistoryEntry, Target
 from cxmaturity.views import format as fmt
 
+# Source 004 in its own words, then in English: where the 6–12-month window comes from.
+REASSESS_QUOTE = "«Повторяйте оценку зрелости 1-2 раза в год»"
+REASSESS_QUOTE_ENGLISH = "repeat the maturity assessment once or twice a year"
+
+
+ANALYST_COLUMNS = ("p-value", "Effect size (d)")  # in "Details for analysts", not in the executive's table
+ANALYST_NOTES = (
+    f"**p-value**: how likely a change this large would be by chance alone if nothing had really changed "
+    f"(Welch's t-test on the respondents' scores). Below {rules.SIGNIFICANCE} the change is called improved "
+    "or declined; otherwise 'no clear change', whatever its size. **Effect size (Cohen's d)**: the change in "
+    "units of the answers' spread; about 0.2 is small, 0.5 medium, 0.8 large."
+)
+
+
+def reassess_citation() -> str:
+    """The reassessment window's source, as shown wherever a due date is."""
+    return f"{REASSESS_QUOTE} ({REASSESS_QUOTE_ENGLISH}). Source: {document_title(rules.REASSESS_SOURCE)}."
+
+
+def progress_headline(history: list[HistoryEntry], comparison: Comparison | None) -> str:
+    """The page's answer in words: where the overall score went, and whether the last change is real."""
+    if not history:
+        return "No assessment with this model yet."
+    last = history[-1]
+    score, level, level_name = last.overall.get("score"), last.overall.get("level"), last.overall.get("level_name")
+    where = f", level {level} {level_name}" if level else ""
+    if len(history) == 1:
+        return (
+            f"One assessment so far ({fmt.month_long(last.date)}): overall {fmt.number(score)}{where}. "
+            "The trend shows from the next one."
+        )
+    first = history[0]
+    sentence = (
+        f"Overall {fmt.number(first.overall.get('score'))} → {fmt.number(score)}{where}, from "
+        f"{fmt.month_long(first.date)} to {fmt.month_long(last.date)} over {len(history)} assessments"
+    )
+    if comparison is not None:
+        sentence += f"; since the previous one: {comparison.overall.verdict}"
+    return sentence + "."
+
 
 @dataclass
 class ProgressView:
+    headline: str
     assessments: int
     timeline_figure: object  # the overall score only: one line, one band, readable on a phone
     timeline: pd.DataFrame  # every competency, for timeline_chart
@@ -108,6 +150,7 @@ def build_progress_view(
         )
     last_date = history[-1].date if history else None
     return ProgressView(
+        headline=progress_headline(history, comparison),
         assessments=len(history),
         timeline_figure=timeline_chart(timeline, model, []) if history else None,
         timeline=timeline,

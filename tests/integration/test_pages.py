@@ -257,6 +257,16 @@ def test_upload_and_models_pages_work_without_data(empty_db):
     assert_no_exception(at)
     assert titles(at) == ["Models & sources"]
     assert len(at.table) >= 2  # levels, published figures (wrapped tables)
+    # every published figure's passage in the source's own words, beside the English
+    from cxmaturity.benchmarks import load_benchmarks
+
+    benchmarks = load_benchmarks()
+    passages = [e for e in at.expander if "— share of companies at Gartner level 5" in e.label]
+    assert len(passages) == 1
+    texts = " ".join(m.value for m in passages[0].markdown).replace("\\", "")
+    gartner_5 = next(b for b in benchmarks if b.id == "gartner_level_5")
+    assert gartner_5.source_original in texts and gartner_5.source_text in texts
+    assert "Original (Persian)" in texts
 
 
 # --- Overview and the sidebar selectors ----------------------------------------------------
@@ -369,11 +379,28 @@ def test_competency_choice_survives_a_model_switch(demo_db):
 def test_progress_change_table_has_verdicts(demo_db):
     at = open_app(PROGRESS)
     tables = [df.value for df in at.dataframe if "Verdict" in df.value.columns]
-    assert len(tables) == 1
+    # the executive's table without the statistics, and the analysts' with them
+    assert [("p-value" in t.columns, "Effect size (d)" in t.columns) for t in tables] == [(False, False), (True, True)]
     verdicts = set(tables[0]["Verdict"])
     assert {"improved", "declined"} <= verdicts
+    assert list(tables[0]["Verdict"]) == list(tables[1]["Verdict"])
     assert "What changed: 15 Nov 2025 → 15 May 2026" in [s.value for s in at.subheader]
     assert any(s.value.startswith("Next assessment due between") for s in at.success)
+    # the window's source, in its own words
+    assert any("1\\-2 раза в год" in c.value and "Wonderfull" in c.value for c in at.caption)
+
+
+def test_progress_headline_states_the_overall_trend_and_the_last_verdict(demo_db):
+    from cxmaturity import services
+
+    at = open_app(PROGRESS)
+    history = services.history(DEMO_ORG, "gartner")
+    first, last = history[0].overall["score"], history[-1].overall["score"]
+    verdict = services.comparison(DEMO_ORG, "gartner").overall.verdict
+    headline = [m.value for m in at.markdown if m.value.startswith("### ")][0].replace("\\", "")
+    assert f"Overall {first:.2f} → {last:.2f}" in headline
+    assert f"over {len(history)} assessments" in headline
+    assert f"since the previous one: {verdict}" in headline
 
 
 def test_progress_target_form_stores_the_target(demo_db):

@@ -456,3 +456,18 @@ def test_not_a_mapping_and_not_yaml(tmp_path):
         load_benchmarks(path)
     with pytest.raises(BenchmarkFileError, match="missing.yaml: cannot be read"):
         load_benchmarks(tmp_path / "missing.yaml")
+
+
+def test_every_original_passage_is_verbatim_in_its_source_document():
+    """The original-language passage shown beside each figure is copied from the seed file, and it
+    carries the figure (its digits, or the source's words where the figure is written out)."""
+    seeds = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+    if not seeds.exists():
+        pytest.skip("the source documents are not beside the project")
+    benchmarks = load_benchmarks()
+    assert all(b.source_original for b in benchmarks)  # every figure has its passage
+    for b in benchmarks:
+        text = (seeds / b.source_document).read_text(encoding="utf-8")
+        assert b.source_original in text, b.id
+        if b.unit == "share" and b.comparator == "=" and b.value >= 0.05:
+            assert str(round(b.value * 100)) in b.source_original, b.id

@@ -447,7 +447,8 @@ def test_load_models_reports_the_bad_file(tmp_path):
 def test_temkin_executive_commitment_levels_and_bands():
     model = load_model(MODELS_DIR / "temkin_commitment.yaml")
     assert [lv.name for lv in model.levels] == ["Opposers", "Passives", "Toe-dippers", "Supporters", "Champions"]
-    assert model.item_count == 14  # 3 + 3 + 3 + 3 + 2 actions the source lists
+    assert model.item_count == 18  # 5 + 3 + 3 + 5 + 2: the executives' actions of sections 2-5
+    assert model.version == 2  # four actions the source lists were missing in version 1
     assert all(c.ours for c in model.competencies)  # the grouping is the project's, marked as such
     # equal fifths of 1-5: 4.19 is still a Supporter, 4.2 a Champion, 5 the top
     assert model.level_for(4.19).name == "Supporters"
