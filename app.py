@@ -32,6 +32,7 @@ dashboard_pages = [
     page("pages/competencies.py", "Competencies", ":material/radar:"),
     page("pages/benchmarks.py", "Benchmarks & peers", ":material/leaderboard:"),
     page("pages/progress.py", "Progress", ":material/trending_up:"),
+    page("pages/plan.py", "Action plan", ":material/checklist:"),
 ]
 # pages a role may not use are not registered at all (and the domain refuses them too)
 data_pages = []

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from cxmaturity import access, services
+from cxmaturity import access, rules, services
 from cxmaturity.charts import PLOTLY_CONFIG
 from cxmaturity.exports import safe_cell
 from cxmaturity.report import board_report, missing_requirements
@@ -24,6 +24,7 @@ from cxmaturity.views import benchmarks as benchmarks_views
 from cxmaturity.views import competencies as competency_views
 from cxmaturity.views import format as formats
 from cxmaturity.views import overview as overview_views
+from cxmaturity.views import plan as plan_views
 from cxmaturity.views import progress as progress_views
 from cxmaturity.views import selection as selection_views
 
@@ -379,6 +380,30 @@ def benchmarks_view(org, model_id, assessment_id, industry, size, region, versio
     )
 
 
+def plan_view(org: str, model_id: str, version: str):
+    user = current_user()
+    today = dt.date.today()  # overdue counts from today
+    return _cached("plan", lambda: plan_views.plan_view(org, model_id, today=today, user=user), org, model_id, version, user, today)
+
+
+def target_form(sel: Selection, model, user) -> None:
+    """Set a competency's target level at one horizon (Progress and Action plan)."""
+    with st.form("set_target"):
+        st.markdown("**Set a target**")
+        names = {c.id: c.name for c in model.competencies}
+        levels = {lv.number: f"{lv.number} · {lv.name}" for lv in model.levels}
+        c1, c2, c3 = st.columns(3)
+        competency = c1.selectbox("Competency", list(names), format_func=names.get, key="target_competency")
+        horizon = c2.selectbox(
+            "Horizon", list(rules.TARGET_HORIZONS), format_func=lambda m: f"{m} months", index=1, key="target_horizon"
+        )
+        level = c3.selectbox("Target level", list(levels), format_func=levels.get, key="target_level")
+        if st.form_submit_button("Save target"):
+            services.set_target(sel.org, sel.model_id, competency, horizon, level, user=user)
+            st.toast(f"Target saved: {names[competency]} at level {levels[level]} within {horizon} months.")
+            st.rerun()
+
+
 def progress_view(org: str, model_id: str, version: str):
     user = current_user()
     today = dt.date.today()  # the next wave's due date counts days from today
@@ -412,6 +437,53 @@ def board_report_button(sel: Selection, date: dt.date) -> None:
         disabled=bool(missing),
         key="board_report",
     )
+
+
+def focus_summary(focus) -> None:
+    """A weak competency in a few lines: score and level, what pulls it down, the next level when
+    it is the competency's own text, and its open initiatives."""
+    st.markdown(
+        f"**{md(focus.name)}**{mark(focus.name_mark)} — {fmt(focus.score)}, level {focus.level} {md(focus.level_name or '')}"
+    )
+    if focus.practices:
+        st.markdown(
+            "Pulling it down:\n" + "\n".join(f"- {md(p.text)} ({fmt(p.mean)}){mark(p.mark)}" for p in focus.practices)
+        )
+    elif focus.practices_checked:
+        st.caption(f"No single practice stands out: each is within {rules.PULLING_DOWN_MARGIN} of the competency's score.")
+    if focus.next_level_name and not focus.next_shared:
+        st.markdown(f"*Next, {md(focus.next_level_name)}:* {md(focus.next_description or '')}{mark(focus.next_mark)}")
+    if focus.initiatives:
+        st.markdown(
+            "Open initiatives:\n"
+            + "\n".join(f"- {md(i.title)} — {md(i.owner)}, due {fmt_day(i.due)}" for i in focus.initiatives)
+        )
+
+
+def focus_details(focus, quotes: bool = True) -> None:
+    """What the sources recommend for it, each with its source (and, with ``quotes``, its passage
+    in the original language)."""
+    if not focus.advice:
+        return
+    with st.expander(f"What the sources recommend for {md(focus.name)} ({len(focus.advice)})"):
+        for advice in focus.advice:
+            st.markdown(f"**{md(advice.topic)}** — {md(advice.text)}")
+            note = f"Source: {md(advice.source)}" + "".join(f" · *{m}*" for m in advice.marks)
+            st.caption(note)
+            if quotes:
+                st.caption(f"{md(advice.language or 'Original')}: {md(advice.quote)}")
+
+
+def shared_next_levels(focus_list) -> None:
+    """Where a model's next-level text is the same for every competency, say it once."""
+    shown = set()
+    for focus in focus_list:
+        if focus.next_shared and focus.next_level_name and focus.next_level_name not in shown:
+            shown.add(focus.next_level_name)
+            st.markdown(
+                f"*Next level for the whole programme, {md(focus.next_level_name)}:* "
+                f"{md(focus.next_description or '')}{mark(focus.next_mark)}"
+            )
 
 
 def md(text: object) -> str:

@@ -112,3 +112,10 @@ def points_share(score: float, scale_min: float, scale_max: float, points_max: i
 def points_to_score(points: float, scale_min: float, scale_max: float, points_max: int) -> float:
     """The score on the answer scale that a number of points stands for (inverse of the above)."""
     return scale_min + points / points_max * (scale_max - scale_min)
+
+
+# "Focus next": how many weakest competencies the Overview shows, and for each at most how many
+# practices pulling it down and recommendations from the sources
+FOCUS_COMPETENCIES = 2
+FOCUS_PRACTICES = 2
+FOCUS_ADVICE = 3

@@ -21,19 +21,30 @@ st.caption(ui.md(view.description) + ui.mark(view.description_mark) + (ui.mark(f
 if view.guiding_question:
     st.markdown(f"*Guiding question:* {ui.md(view.guiding_question)}")
 
-cols = st.columns(5)
+cols = st.columns(3)
 cols[0].metric("Score", f"{ui.fmt(s.score)} / {model.scale.max}")
-cols[1].metric("95% CI", f"{ui.fmt(s.ci95[0])} – {ui.fmt(s.ci95[1])}" if s.ci95 else "–")
+cols[1].metric("Level", f"{s.level} {s.level_name}" if s.level else "–")
 cols[2].metric("Respondents", s.n)
-cols[3].metric(
-    "Spread (sd)", ui.fmt(s.sd), help="Standard deviation of respondents' scores: under 0.5 they broadly agree; over 1 opinions differ widely."
-)
-cols[4].metric(
-    "Reliability (alpha)",
-    ui.fmt(s.alpha),
-    help="Cronbach's alpha of the competency's items: 0.7 or more means the items measure one thing consistently. "
-    "Not available for a single item or fewer than 3 complete answers.",
-)
+
+if view.focus is not None:
+    st.subheader("What to work on")
+    ui.focus_summary(view.focus)
+    ui.shared_next_levels([view.focus])
+    ui.focus_details(view.focus, quotes=True)
+
+with st.expander("Details for analysts: confidence, spread and reliability"):
+    cols = st.columns(3)
+    cols[0].metric("95% confidence interval", f"{ui.fmt(s.ci95[0])} – {ui.fmt(s.ci95[1])}" if s.ci95 else "–",
+                   help="Where the score of everyone asked most likely lies; the fewer respondents, the wider.")
+    cols[1].metric(
+        "Spread (sd)", ui.fmt(s.sd), help="Standard deviation of respondents' scores: under 0.5 they broadly agree; over 1 opinions differ widely."
+    )
+    cols[2].metric(
+        "Reliability (alpha)",
+        ui.fmt(s.alpha),
+        help="Cronbach's alpha of the competency's items: 0.7 or more means the items measure one thing consistently. "
+        "Not available for a single item or fewer than 3 complete answers.",
+    )
 
 # one chart per row: side by side the item texts squeeze the plots to nothing
 if view.item_figure is not None:

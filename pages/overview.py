@@ -49,17 +49,11 @@ with left:
         st.caption(f"Peer median not shown: fewer than {rules.MIN_PEER_ORGANISATIONS} other organisations use this model here.")
 with right:
     st.subheader("Focus next: weakest competencies")
-    for item in view.weakest:
+    for focus in view.focus:
         with st.container(border=True):
-            st.markdown(
-                f"**{ui.md(item.name)}**{ui.mark(item.name_mark)} — {ui.fmt(item.score)}, level {item.level} "
-                f"{ui.md(item.level_name or '')}"
-            )
-            st.caption("Now: " + ui.md(item.current_description or "–") + ui.mark(item.current_mark))
-            if item.next_level_name:
-                st.markdown(
-                    f"*Next, {ui.md(item.next_level_name)}:* {ui.md(item.next_description or '')}{ui.mark(item.next_mark)}"
-                )
+            ui.focus_summary(focus)
+        ui.focus_details(focus, quotes=False)
+    ui.shared_next_levels(view.focus)
     if view.strongest:
         st.subheader("Strongest competencies")
         for item in view.strongest:

@@ -69,10 +69,13 @@ if view.change_rows:
                 ),
             },
         )
+    if view.done_between:
+        st.markdown(
+            f"**Initiatives completed between {ui.md(view.from_label)} and {ui.md(view.to_label)}**, beside the change of their competency:\n"
+            + "\n".join(f"- {ui.md(line)}" for line in view.done_between)
+        )
     if view.first_vs_latest is not None:
         ui.chart(view.first_vs_latest)
-else:
-    st.info("One assessment so far: progress appears after the next one.")
 
 st.subheader("Targets")
 if view.targets:
@@ -99,17 +102,4 @@ user = ui.current_user()
 if not user.can_write(sel.org):
     st.caption("Targets are set by analysts and administrators.")
     st.stop()
-with st.form("set_target"):
-    st.markdown("**Set a target**")
-    names = {c.id: c.name for c in model.competencies}
-    levels = {lv.number: f"{lv.number} · {lv.name}" for lv in model.levels}
-    c1, c2, c3 = st.columns(3)
-    competency = c1.selectbox("Competency", list(names), format_func=names.get, key="target_competency")
-    horizon = c2.selectbox(
-        "Horizon", list(rules.TARGET_HORIZONS), format_func=lambda m: f"{m} months", index=1, key="target_horizon"
-    )
-    level = c3.selectbox("Target level", list(levels), format_func=levels.get, key="target_level")
-    if st.form_submit_button("Save target"):
-        services.set_target(sel.org, sel.model_id, competency, horizon, level, user=user)
-        st.toast(f"Target saved: {names[competency]} at level {levels[level]} within {horizon} months.")
-        st.rerun()
+ui.target_form(sel, model, user)

@@ -18,9 +18,11 @@ from cxmaturity.scoring import AssessmentScore, item_statistics
 from cxmaturity.views import format as fmt
 from cxmaturity.views import overview as overview_views
 from cxmaturity.views import progress as progress_views
+from cxmaturity.views.focus import build_focus, weakest
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 REPORT_LANGUAGES = ("en",)  # the report's language; the others come with the translations (issue 14)
+REPORT_PRIORITIES = 3  # the executive summary's priorities: the three weakest competencies
 CHART_SCALE = 2  # PNG at twice the size it is printed: sharp on paper and on a retina screen
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
 
@@ -44,6 +46,7 @@ class ReportContent:
     benchmark: list[tuple[str, str]]  # (sentence, source)
     cards: list[dict]
     priorities: list[dict]
+    shared_next: list[tuple]  # (level name, text, mark): a model-wide next level, said once
     strongest_items: list[dict]
     weakest_items: list[dict]
     departments_hidden: int
@@ -87,22 +90,29 @@ def report_content(
         for r in items.itertuples()
     ]
     names = {c.id: c.name for c in model.competencies}
-    open_by = {c.id: plan.open_for(c.id) for c in model.competencies}
+    focus = build_focus(
+        model, weakest(scores.competencies, REPORT_PRIORITIES), item_statistics(model, answers), plan.initiatives
+    )
     priorities = [
         {
-            "name": n.name,
-            "score": fmt.number(n.score),
-            "level": f"{n.level} {n.level_name}" if n.level else fmt.MISSING,
-            "next_level": n.next_level_name,
-            "next": n.next_description,
-            "next_mark": n.next_mark,
+            "name": f.name,
+            "score": fmt.number(f.score),
+            "level": f"{f.level} {f.level_name}" if f.level else fmt.MISSING,
+            "next_level": None if f.next_shared else f.next_level_name,
+            "next": f.next_description,
+            "next_mark": f.next_mark,
+            "practices": [f"{p.text} ({fmt.number(p.mean)})" for p in f.practices],
+            "advice": [(a.topic, a.text, a.source, a.marks) for a in f.advice[:2]],
             "initiatives": [
                 f"{i.title} — {i.owner}, due {fmt.day(i.due)}" + (" (overdue)" if plan.overdue(i) else "")
-                for i in open_by.get(next((c.id for c in model.competencies if c.name == n.name), ""), [])
+                for i in f.initiatives
             ],
         }
-        for n in overview_views.strongest_and_weakest(model, scores.competencies, count=3)[1]
+        for f in focus
     ]
+    shared_next = list(dict.fromkeys(
+        (f.next_level_name, f.next_description, f.next_mark) for f in focus if f.next_shared and f.next_level_name
+    ))
     cards = [
         {
             "name": c.name,
@@ -158,6 +168,7 @@ def report_content(
         benchmark=[(s.text, s.source) for s in view.benchmark],
         cards=cards,
         priorities=priorities,
+        shared_next=shared_next,
         # one question a competency (descriptor-anchored models): the competencies table says it all
         strongest_items=[] if model.item_anchoring == "descriptor" else list(reversed(item_rows[-3:])),
         weakest_items=[] if model.item_anchoring == "descriptor" else item_rows[:3],

@@ -168,11 +168,16 @@ def remove_initiative(initiative_id: int, *, user: User | None = None, engine: s
 
 
 def restore_initiative(initiative_id: int, *, user: User | None = None, engine: store.EngineRef = None) -> str:
-    user = check_admin(user)
+    """Administrators restore any initiative from the trash; whoever removed one may undo that
+    themselves while they may still change its organisation (the page's "Undo")."""
+    who = acting(user)
     with store.writing(engine) as conn:
         row = plan_sql.trashed(conn, initiative_id)
-        if row is None:
+        if row is None or not who.can_read(row.organisation):
             raise UnknownInitiative(f"initiative #{initiative_id} is not in the trash")
+        own_removal = row.deleted_by == who.email and who.can_write(row.organisation)
+        if not own_removal:
+            check_admin(user)  # someone else's removal: administrators only
         plan_sql.restore(conn, row.id)
         audit_sql.write(conn, actor_of(user), RESTORE_INITIATIVE, row.organisation, f"initiative #{row.id}")
     return row.organisation

@@ -98,7 +98,9 @@ def in_trash(conn: Connection):
 
 def trashed(conn: Connection, initiative_id: int):
     return conn.execute(
-        select(initiatives.c.id, initiatives.c.title, organisations.c.name.label("organisation"))
+        select(
+            initiatives.c.id, initiatives.c.title, initiatives.c.deleted_by, organisations.c.name.label("organisation")
+        )
         .join(organisations, organisations.c.id == initiatives.c.organisation_id)
         .where(initiatives.c.id == int(initiative_id), initiatives.c.deleted_at.is_not(None))
     ).one_or_none()

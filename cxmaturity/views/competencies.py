@@ -16,6 +16,7 @@ from cxmaturity.scoring import (
     answer_distribution,
     item_statistics,
 )
+from cxmaturity.views.focus import CompetencyFocus, build_focus
 from cxmaturity.views.overview import level_description, level_description_mark
 
 
@@ -35,6 +36,7 @@ class CompetencyView:
     suppressed_groups: int
     levels: list[dict]  # number, name, description (competency descriptor where there is one), current
     breakdown: pd.DataFrame  # departments x competencies, for download
+    focus: CompetencyFocus | None = None  # what pulls it down, the next level, the sources' advice
 
 
 def department_table(model: MaturityModel, scores: AssessmentScore) -> pd.DataFrame:
@@ -108,4 +110,7 @@ def competency_view(
     model = services.model(model_id)
     scores = AssessmentScore.from_dict(services.get_scores(org, assessment_id, user=user))
     answers, _ = services.get_assessment_answers(org, assessment_id, user=user)
-    return build_competency_view(model, scores, answers, competency_id)
+    view = build_competency_view(model, scores, answers, competency_id)
+    initiatives = services.plan(org, model_id, user=user).initiatives
+    view.focus = build_focus(model, [view.score], item_statistics(model, answers), initiatives)[0]
+    return view

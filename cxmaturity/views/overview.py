@@ -21,9 +21,10 @@ from cxmaturity.rules import (
     RADAR_TARGET_HORIZON,
     points_to_score,
 )
-from cxmaturity.scoring import AssessmentScore, CompetencyScore
+from cxmaturity.scoring import AssessmentScore, CompetencyScore, item_statistics
 from cxmaturity.store.records import Target
 from cxmaturity.views import format as fmt
+from cxmaturity.views.focus import CompetencyFocus, build_focus, weakest
 from cxmaturity.views.selection import AssessmentInfo, assessment_context
 
 
@@ -135,6 +136,7 @@ class OverviewView:
     previous_date: dt.date | None
     warnings: list[str] = field(default_factory=list)
     details: list[dict] = field(default_factory=list)  # for analysts: the statistics behind the cards
+    focus: list[CompetencyFocus] = field(default_factory=list)  # "Focus next": the weakest, in depth
 
 
 def level_description(model: MaturityModel, competency_id: str, level: int | None) -> str | None:
@@ -199,6 +201,7 @@ def build_overview(
     comparison: Comparison | None,
     targets: list[Target],
     peers: PeerSummary | None,
+    focus: list[CompetencyFocus] | None = None,
 ) -> OverviewView:
     o = current.overall
     headline = Headline(
@@ -271,6 +274,7 @@ def build_overview(
         previous_date=previous_info.date if previous_info else None,
         warnings=list(current.warnings),
         details=analyst_details(current, comparison),
+        focus=focus or [],
     )
 
 
@@ -329,7 +333,10 @@ def overview(org: str, model_id: str, assessment_id: int, user: User | None = No
     own = {c.id: c.score for c in current.competencies}
     peers = summarise_peers(peer_frame(model, org, user=user), own, [c.id for c in model.competencies])
     targets = services.list_targets(org, model_id, user=user)
-    return build_overview(model, org, info, current, previous, previous_info, comparison, targets, peers)
+    answers, _ = services.get_assessment_answers(org, assessment_id, user=user)
+    initiatives = services.plan(org, model_id, user=user).initiatives
+    focus = build_focus(model, weakest(current.competencies), item_statistics(model, answers), initiatives)
+    return build_overview(model, org, info, current, previous, previous_info, comparison, targets, peers, focus)
 
 
 def report_file_name(organisation: str, date: dt.date) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -20,7 +20,7 @@ from cxmaturity.compare import (
 )
 from cxmaturity.models import MaturityModel
 from cxmaturity.scoring import CompetencyScore
-from cxmaturity.store.records import HistoryEntry, Target
+from cxmaturity.store.records import HistoryEntry, Initiative, Target
 from cxmaturity.views import format as fmt
 
 # Source 004 in its own words, then in English: where the 6–12-month window comes from.
@@ -78,6 +78,7 @@ class ProgressView:
     next_due: NextAssessmentDue | None
     from_label: str | None
     to_label: str | None
+    done_between: list[str] = field(default_factory=list)  # initiatives completed between the last two waves, beside their change
 
 
 def timeline_chart(timeline: pd.DataFrame, model: MaturityModel, competencies: list[str]):
@@ -165,9 +166,27 @@ def build_progress_view(
     )
 
 
+def done_between(history: list[HistoryEntry], comparison: Comparison | None, initiatives: list[Initiative]) -> list[str]:
+    """Each initiative completed after the previous wave and by the latest one, beside the change of
+    its competency over that interval (what was done, next to what moved)."""
+    if comparison is None or len(history) < 2:
+        return []
+    start, end = history[-2].date, history[-1].date
+    changes = {c.id: c for c in comparison.competencies}
+    lines = []
+    for i in initiatives:
+        if i.status == "done" and i.completed_on and start < i.completed_on <= end:
+            change = changes.get(i.competency)
+            moved = f"{change.name} {fmt.number(change.delta, signed=True)}, {change.verdict}" if change else i.competency
+            lines.append(f"{i.title} ({i.owner}, done {fmt.short_day(i.completed_on)}) — {moved}")
+    return lines
+
+
 def progress_view(org: str, model_id: str, today: dt.date | None = None, user: User | None = None) -> ProgressView:
     model = services.model(model_id)
     history = services.history(org, model_id, user=user)
     comparison = services.comparison(org, model_id, user=user) if len(history) >= 2 else None
     targets = services.list_targets(org, model_id, user=user)
-    return build_progress_view(model, history, comparison, targets, today or dt.date.today())
+    view = build_progress_view(model, history, comparison, targets, today or dt.date.today())
+    view.done_between = done_between(history, comparison, services.plan(org, model_id, user=user).initiatives)
+    return view

@@ -246,3 +246,80 @@ def test_a_hostile_upload_does_not_stall_another_session(browser, app_url, tmp_p
         viewer.close()
         uploader.close()
 
+
+
+def test_plan_flow_target_initiatives_next_wave_then_progress(page, server, make_survey_csv):
+    """Issue 11's flow: set a target, add two initiatives, mark one done, upload the next wave,
+    and see on Progress the done initiative beside its competency's change and the target."""
+    from cxmaturity import services
+    from cxmaturity.store import engine as db
+    from cxmaturity.survey import read_survey
+
+    org = f"Plan Test {uuid.uuid4().hex[:6]}"
+    url = f"sqlite:///{server.database}"
+    # the first wave straight into the server's database: the flow under test starts at the plan
+    services.import_assessment(read_survey(make_survey_csv("first.csv", n=30, seed=21)), org, "2026-06-01", engine=url)
+    db.dispose_engines()
+
+    page.goto(server.url + "/plan")
+    page.get_by_role("heading", name="Action plan", level=1).wait_for()
+    wait_for_run(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    main = page.locator('[data-testid="stMain"]')
+    choose(page, sidebar, "Organisation", org)
+    wait_for_run(page)
+    main.get_by_text("No open initiative yet").first.wait_for()
+
+    # a target: Metrics at level 4 within 12 months
+    target_form = main.locator('[data-testid="stForm"]').filter(has_text="Set a target")
+    choose(page, target_form, "Competency", "Metrics")
+    choose(page, target_form, "Target level", "4 · Managed")
+    target_form.get_by_role("button", name="Save target").click()
+    wait_for_run(page)
+
+    # two initiatives for Metrics
+    add = main.locator('[data-testid="stExpander"]').filter(has_text="Add an initiative")
+    choose(page, add, "Competency", "Metrics")
+    wait_for_run(page)
+    for title, owner in (("Monthly metrics review", "Head of CX"), ("One CX dashboard", "CIO")):
+        add.get_by_label("Title").fill(title)
+        add.get_by_label("Owner (a name or a role)").fill(owner)
+        add.get_by_role("button", name="Add initiative").click()
+        wait_for_run(page)
+        main.get_by_text(title).first.wait_for()
+    assert main.get_by_text("2 open initiatives").count() == 1
+
+    # the first one is done
+    change = main.locator('[data-testid="stExpander"]').filter(has_text="Change or remove an initiative")
+    change.get_by_text("Change or remove an initiative").click()
+    choose(page, change, "Initiative", next(f"#{i.id} Monthly metrics review" for i in services.list_initiatives(org, "gartner", engine=url)))
+    wait_for_run(page)
+    choose(page, change, "Status", "done")
+    change.get_by_role("button", name="Save changes").click()
+    wait_for_run(page)
+    main.get_by_text("1 open initiative, none overdue; 1 done").wait_for()
+    db.dispose_engines()
+
+    # the next wave, saved to the same organisation with today's date
+    page.goto(server.url + "/upload")
+    page.get_by_role("heading", name="Upload an assessment", level=1).wait_for()
+    wait_for_run(page)
+    choose(page, sidebar, "Organisation", org)
+    wait_for_run(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(make_survey_csv("second.csv", n=30, seed=22, shift=0.8)))
+    main.locator('[data-testid="stMetric"]').filter(has_text="Overall level").wait_for()
+    wait_for_run(page)
+    main.get_by_role("button", name=f"Save to {org}").click()
+    page.get_by_text(re.compile(r"Saved second\.csv as assessment #\d+")).wait_for()
+
+    page.goto(server.url + "/progress")
+    page.get_by_role("heading", name="Progress", level=1).wait_for()
+    wait_for_run(page)
+    choose(page, sidebar, "Organisation", org)
+    wait_for_run(page)
+    done = main.get_by_text("Initiatives completed between")
+    done.wait_for()
+    body = main.inner_text()
+    assert "Monthly metrics review (Head of CX, done" in body and "— Metrics " in body
+    assert "One CX dashboard" not in body.split("Initiatives completed between")[1].split("First assessment")[0]
+    assert error_texts(page) == []

@@ -38,7 +38,8 @@ PROGRESS = "pages/progress.py"
 UPLOAD = "pages/upload.py"
 MODELS = "pages/models.py"
 MANAGE = "pages/manage.py"
-DASHBOARD_PAGES = [OVERVIEW, COMPETENCIES, BENCHMARKS, PROGRESS]
+PLAN = "pages/plan.py"
+DASHBOARD_PAGES = [OVERVIEW, COMPETENCIES, BENCHMARKS, PROGRESS, PLAN]
 ALL_PAGES = [*DASHBOARD_PAGES, UPLOAD, MANAGE, MODELS]
 
 NEW_ORG_OPTION = "New organisation…"
@@ -199,6 +200,7 @@ DEMO_TITLES = {
     OVERVIEW: "Level 3 of 5 · Defined",
     BENCHMARKS: "Benchmarks & peers",
     PROGRESS: "Progress",
+    PLAN: "Action plan",
     UPLOAD: "Upload an assessment",
     MANAGE: "Manage data",
     MODELS: "Models & sources",
@@ -491,9 +493,10 @@ def test_saved_upload_appears_in_progress(demo_db, survey_csv):
     at.selectbox(key="org").set_value("Beta Corp").run()
     assert_no_exception(at)
     assert at.selectbox(key="assessment").options == ["01 Mar 2026 · First look"]
-    assert [i.value for i in at.info] == [
-        "One assessment so far: progress appears after the next one."
-    ]
+    # the headline says it: one assessment, the trend from the next one (said once, not twice)
+    heads = [m.value.replace("\\", "") for m in at.markdown if m.value.startswith("### ")]
+    assert heads[0].startswith("### One assessment so far (March 2026): overall ")
+    assert heads[0].endswith("The trend shows from the next one.") and not at.info
     # due 6-12 months after 1 March 2026 (overdue once that has passed)
     due = [a.value for a in (*at.success, *at.error) if "1 March 2027" in a.value]
     assert len(due) == 1, [a.value for a in (*at.success, *at.error)]

@@ -63,8 +63,9 @@ PROGRESS = "pages/progress.py"
 UPLOAD = "pages/upload.py"
 MANAGE = "pages/manage.py"
 MODELS = "pages/models.py"
+PLAN = "pages/plan.py"
 USERS = "pages/users.py"
-READ_PAGES = [OVERVIEW, COMPETENCIES, BENCHMARKS, PROGRESS, MODELS]
+READ_PAGES = [OVERVIEW, COMPETENCIES, BENCHMARKS, PROGRESS, PLAN, MODELS]
 ALL_PAGES = [*READ_PAGES, UPLOAD, USERS]
 PAGES_BY_ROLE = {
     "viewer": set(READ_PAGES),

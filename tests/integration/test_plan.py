@@ -144,3 +144,16 @@ def test_executives_names_are_for_analysts_only_and_never_audited(org_a):
     entries = services.list_audit(engine=org_a)
     assert entries[0].detail == f"executive #{ceo}: level 3 on 2026-01-10"
     assert all("Jane" not in (e.detail or "") for e in entries)
+
+
+def test_whoever_removed_an_initiative_may_undo_it_and_nobody_else_but_an_administrator(org_a):
+    ann_b = User("ann@example.com", "analyst", frozenset({"A", "B"}))
+    other = User("oli@example.com", "analyst", frozenset({"A"}))
+    first = services.add_initiative("A", "gartner", "metrics", "Review", "COO", "2027-01-01", engine=org_a)
+    services.remove_initiative(first.id, user=ann_b, engine=org_a)
+    with pytest.raises(AccessDenied):  # another analyst of A: an administrator's job
+        services.restore_initiative(first.id, user=other, engine=org_a)
+    with pytest.raises(errors.InvalidInput, match="is not in the trash"):  # B's analyst does not learn it exists
+        services.restore_initiative(first.id, user=ANALYST_B, engine=org_a)
+    assert services.restore_initiative(first.id, user=ann_b, engine=org_a) == "A"
+    assert [i.id for i in services.list_initiatives("A", "gartner", engine=org_a)] == [first.id]
