@@ -467,11 +467,15 @@ def focus_details(focus, quotes: bool = True) -> None:
         return
     with st.expander(f"What the sources recommend for {md(focus.name)} ({len(focus.advice)})"):
         for advice in focus.advice:
-            st.markdown(f"**{md(advice.topic)}** — {md(advice.text)}")
-            note = f"Source: {md(advice.source)}" + "".join(f" · *{m}*" for m in advice.marks)
-            st.caption(note)
-            if quotes:
-                st.caption(f"{md(advice.language or 'Original')}: {md(advice.quote)}")
+            advice_lines(advice, quotes)
+
+
+def advice_lines(advice, quotes: bool = False) -> None:
+    """One recommendation: its topic and English, then its source and marks (and its original)."""
+    st.markdown(f"**{md(advice.topic)}** — {md(advice.text)}")
+    st.caption(f"Source: {md(advice.source)}" + "".join(f" · *{m}*" for m in advice.marks))
+    if quotes:
+        st.caption(f"{md(advice.language or 'Original')}: {md(advice.quote)}")
 
 
 def shared_next_levels(focus_list) -> None:

@@ -109,6 +109,7 @@ if can_edit:
 # --- targets --------------------------------------------------------------------------------------
 st.subheader("Targets")
 ui.dataframe(view.targets, hide_index=True)
+st.caption(ui.md(plan_views.DEFAULT_NOTE))
 if can_edit:
     ui.target_form(sel, model, user)
 else:
@@ -155,10 +156,7 @@ else:
                     services.rate_executive(who, when, level, user=user)
                     st.rerun()
 
-for number, steps in view.playbook.items():
-    if steps:
-        name = next(lv.name for lv in view.commitment_levels if lv.number == number)
-        with st.expander(f"Moving executives up from {ui.md(name)}: what the source recommends ({len(steps)})"):
-            for advice in steps:
-                st.markdown(f"**{ui.md(advice.topic)}** — {ui.md(advice.text)}")
-                st.caption(f"Source: {ui.md(advice.source)}" + "".join(f" · *{m}*" for m in advice.marks))
+if view.playbook:
+    with st.expander(f"Moving executives up: what the source recommends ({len(view.playbook)})"):
+        for advice in view.playbook:
+            ui.advice_lines(advice, quotes=True)

@@ -33,6 +33,9 @@ COMMITMENT_NOTE = (
     + document_title("002_0ff33ef738c524f2.txt") + "."
 )
 
+DEFAULT_MARK = " *"  # a target nobody set: the current level + 1 (explained under the table)
+DEFAULT_NOTE = "* not set: one level above the current one. \"met\": the current level already reaches the target."
+
 STATUS_WORDS = {"planned": "planned", "in_progress": "in progress", "done": "done", "dropped": "dropped"}
 
 
@@ -57,7 +60,7 @@ class PlanView:
     commitment_levels: list[CommitmentLevel]
     commitment: Distribution
     executives: list[ExecutiveTrack] | None  # names: analysts and administrators only
-    playbook: dict[int, list[Advice]]  # level -> the source's steps for moving an executive up from it
+    playbook: list[Advice]  # the source's steps for moving executives up (it ties none to a level)
 
 
 def plan_headline(plan: Plan, competencies: int) -> str:
@@ -108,9 +111,9 @@ def targets_table(plan: Plan, names: dict[str, str], level_names: dict[int, str]
         )
         text = f"{t.level} {level_names.get(t.level, '')}".strip()
         if t.is_default:
-            text += " (default: one level up)"
+            text += DEFAULT_MARK
         if t.met:
-            text += " · already met"
+            text += " · met"
         row[f"{t.horizon_months} months"] = text
     return pd.DataFrame(list(rows.values()))
 
@@ -124,11 +127,8 @@ def plan_view(org: str, model_id: str, *, today: dt.date | None = None, user: Us
     table = initiatives_table(plan, names)
     commitment_model = services.model(rules.COMMITMENT_MODEL)
     may_see_names = user is None or user.can_write(org)
-    # the source's playbook for moving an executive up from each level (its own advice only)
-    playbook = {
-        lv.number: [advice_from(r) for r in applicable(commitment_model.id, None, lv.number) if r.model == commitment_model.id]
-        for lv in commitment_model.levels[:-1]
-    }
+    # the source's playbook for moving executives up: it ties no step to a level, so one list
+    playbook = [advice_from(r) for r in applicable(commitment_model.id, None, None) if r.model == commitment_model.id]
     return PlanView(
         headline=plan_headline(plan, len(names)),
         plan=plan,

@@ -52,13 +52,14 @@ NO_ACCOUNT = "Your account has no access to this dashboard"
 
 # every page's url path, as app.py's st.navigation links them
 ALL_PATHS = ["/", "/competencies", "/benchmarks", "/progress", "/models", "/upload", "/users"]
-VIEWER_PATHS = ["/", "/competencies", "/benchmarks", "/progress", "/models"]
+VIEWER_PATHS = ["/", "/competencies", "/benchmarks", "/progress", "/plan", "/models"]
 # the h1 each page shows once it has run (the Competencies title names the competency)
 PAGE_HEADINGS = {
     "/": re.compile(r"^Level \d of \d · "),
     "/competencies": re.compile(r": level \d"),
     "/benchmarks": re.compile(r"^Benchmarks & peers$"),
     "/progress": re.compile(r"^Progress$"),
+    "/plan": re.compile(r"^Action plan$"),
     "/models": re.compile(r"^Models & sources$"),
 }
 # what only a signed-in user may see

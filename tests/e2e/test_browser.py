@@ -20,12 +20,13 @@ PAGES = {
     "/competencies": "competencies",
     "/benchmarks": "benchmarks",
     "/progress": "progress",
+    "/plan": "plan",
     "/upload": "upload",
     "/manage": "manage",
     "/models": "models",
 }
 # plotly charts each page draws on the demo (Demo Company, latest Gartner wave)
-CHARTS = {"/": 1, "/competencies": 2, "/benchmarks": 2, "/progress": 4, "/upload": 0, "/manage": 0, "/models": 0}
+CHARTS = {"/": 1, "/competencies": 2, "/benchmarks": 2, "/progress": 4, "/plan": 0, "/upload": 0, "/manage": 0, "/models": 0}
 LEVEL_TITLE = "Level 3 of 5 · Defined"
 BENCHMARK_SENTENCE = "95% of companies are at levels 1–3."
 NEW_ORG_OPTION = "New organisation…"
@@ -281,13 +282,18 @@ def test_plan_flow_target_initiatives_next_wave_then_progress(page, server, make
     add = main.locator('[data-testid="stExpander"]').filter(has_text="Add an initiative")
     choose(page, add, "Competency", "Metrics")
     wait_for_run(page)
-    for title, owner in (("Monthly metrics review", "Head of CX"), ("One CX dashboard", "CIO")):
+    for count, (title, owner) in enumerate((("Monthly metrics review", "Head of CX"), ("One CX dashboard", "CIO")), 1):
+        if not add.get_by_label("Title").is_visible():  # open only while the plan is empty
+            add.get_by_text("Add an initiative").click()
+            if count == 2:
+                choose(page, add, "Competency", "Metrics")
+                wait_for_run(page)
         add.get_by_label("Title").fill(title)
         add.get_by_label("Owner (a name or a role)").fill(owner)
         add.get_by_role("button", name="Add initiative").click()
         wait_for_run(page)
-        main.get_by_text(title).first.wait_for()
-    assert main.get_by_text("2 open initiatives").count() == 1
+        # the table is drawn on a canvas: the headline counts what it holds
+        main.get_by_text(f"{count} open initiative{'s' if count > 1 else ''}, none overdue").wait_for()
 
     # the first one is done
     change = main.locator('[data-testid="stExpander"]').filter(has_text="Change or remove an initiative")
