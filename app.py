@@ -12,6 +12,15 @@ ICON = str(Path(__file__).resolve().parent / "data" / "icon.png")
 st.set_page_config(page_title="CX Maturity Dashboard", page_icon=ICON, layout="wide")
 ui.print_styles()
 
+if st.query_params.get("wave"):
+    # a survey link: the questionnaire and nothing else (no sign-in, no sidebar, no other page)
+    try:
+        ui.prepare_database()
+        st.navigation([st.Page("pages/respond.py", title="Survey", default=True)], position="hidden").run()
+    except DatabaseUnavailable as exc:
+        ui.database_problem(exc)
+    st.stop()
+
 try:
     ui.prepare_database()
     user = ui.require_sign_in()
@@ -38,6 +47,7 @@ dashboard_pages = [
 data_pages = []
 if user.may_upload:
     data_pages.append(page("pages/upload.py", "Upload", ":material/upload_file:"))
+    data_pages.append(page("pages/waves.py", "Survey waves", ":material/forum:"))
     data_pages.append(page("pages/manage.py", "Manage data", ":material/inventory_2:"))
 data_pages.append(page("pages/models.py", "Models & sources", ":material/menu_book:"))
 if user.may_administer and ui.auth_mode() != "none":

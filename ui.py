@@ -26,6 +26,7 @@ from cxmaturity.views import format as formats
 from cxmaturity.views import overview as overview_views
 from cxmaturity.views import plan as plan_views
 from cxmaturity.views import progress as progress_views
+from cxmaturity.views import questionnaire as questionnaire_views
 from cxmaturity.views import selection as selection_views
 
 UPLOAD_PAGE = "pages/upload.py"
@@ -498,3 +499,76 @@ def md(text: object) -> str:
     to show exactly as typed.
     """
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))
+
+
+# --- questionnaires: the survey-wave page and the self-test ---------------------------------------------
+
+DONT_KNOW_OPTION = -1  # the radio value of "Don't know / not applicable"
+
+
+def _answer_state(form, prefix: str) -> dict:
+    """The answers of this questionnaire in the session, first filled from the page address (a
+    reload starts a new session: the address keeps what was answered)."""
+    key = f"{prefix}_answers"
+    if key not in st.session_state:
+        answers, dont_know = questionnaire_views.decode_answers(form, st.query_params.get("a"))
+        st.session_state[key] = {**answers, **{i: DONT_KNOW_OPTION for i in dont_know}}
+        step = st.query_params.get("s", "0")
+        st.session_state[f"{prefix}_step"] = int(step) if step.isdigit() else 0
+    return st.session_state[key]
+
+
+def _remember(form, prefix: str, answers: dict, step: int) -> None:
+    dont_know = {i for i, v in answers.items() if v == DONT_KNOW_OPTION}
+    plain = {i: v for i, v in answers.items() if v != DONT_KNOW_OPTION}
+    st.query_params["a"] = questionnaire_views.encode_answers(form, plain, dont_know)
+    st.query_params["s"] = str(step)
+
+
+def questionnaire(form, prefix: str, intro=None, submit_label: str = "Submit answers") -> dict | None:
+    """Show the questionnaire one part at a time with a progress bar; returns the answers
+    ({item: value or None}) when the last part is submitted, else None. ``intro``: a function
+    drawing a first part (department, role, code)."""
+    answers = _answer_state(form, prefix)
+    parts = (["intro"] if intro else []) + list(form.steps)
+    step = min(max(st.session_state.get(f"{prefix}_step", 0), 0), len(parts) - 1)
+    answered = sum(1 for i in form.items if i in answers)
+    st.progress(step / len(parts), text=f"Part {step + 1} of {len(parts)} · {answered} of {len(form.items)} answered")
+    part = parts[step]
+    if part == "intro":
+        intro()
+    else:
+        st.subheader(md(part.name))
+        for q in part.questions:
+            options = [v for v, _ in q.options] + [DONT_KNOW_OPTION]
+            labels = dict(q.options) | {DONT_KNOW_OPTION: questionnaire_views.DONT_KNOW}
+            current = answers.get(q.item)
+            choice = st.radio(
+                md(q.text),
+                options,
+                index=options.index(current) if current in options else None,
+                format_func=lambda v, labels=labels: labels[v],
+                key=f"{prefix}_{q.item}",
+            )
+            if choice is not None:
+                answers[q.item] = choice
+    _remember(form, prefix, answers, step)
+    back, forward = st.columns(2)
+    if step > 0 and back.button("Back", key=f"{prefix}_back_{step}", icon=":material/arrow_back:"):
+        st.session_state[f"{prefix}_step"] = step - 1
+        st.rerun()
+    if step < len(parts) - 1:
+        if forward.button("Next", key=f"{prefix}_next_{step}", type="primary", icon=":material/arrow_forward:"):
+            st.session_state[f"{prefix}_step"] = step + 1
+            st.rerun()
+        return None
+    if forward.button(submit_label, key=f"{prefix}_submit", type="primary"):
+        return {i: (None if answers.get(i) in (None, DONT_KNOW_OPTION) else answers[i]) for i in form.items}
+    return None
+
+
+def forget_questionnaire(prefix: str) -> None:
+    for key in [k for k in st.session_state if str(k).startswith(f"{prefix}_")]:
+        del st.session_state[key]
+    for param in ("a", "s"):
+        st.query_params.pop(param, None)

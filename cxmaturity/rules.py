@@ -119,3 +119,12 @@ def points_to_score(points: float, scale_min: float, scale_max: float, points_ma
 FOCUS_COMPETENCIES = 2
 FOCUS_PRACTICES = 2
 FOCUS_ADVICE = 3
+
+# --- survey waves (answers collected in the app) ---------------------------------------------------
+WAVE_TOKEN_BYTES = 24  # secrets.token_urlsafe(24): 32 characters, 192 random bits in the link
+WAVE_MAX_CODES = 5_000  # single-use codes per wave
+WAVE_CODE_BYTES = 6  # secrets.token_hex(6): 12 hex characters per code
+WAVE_MAX_DEPARTMENTS = 200
+WAVE_MAX_ROLES = 50
+WAVE_MAX_RESPONSES = 50_000  # a wave stops taking answers here: a script cannot fill the disk
+WAVE_SUBMISSIONS_PER_MINUTE = 600  # per wave and app process: 10 a second keeps a room of people, not a script

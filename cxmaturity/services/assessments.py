@@ -220,7 +220,11 @@ def check_survey(survey) -> list[Problem]:
 
 
 def _score(
-    model: MaturityModel, answers: pd.DataFrame, people: pd.DataFrame | None, extra_warnings: Iterable[str] = ()
+    model: MaturityModel,
+    answers: pd.DataFrame,
+    people: pd.DataFrame | None,
+    extra_warnings: Iterable[str] = (),
+    min_group_size: int = MIN_GROUP_SIZE,
 ) -> tuple[AssessmentScore, str | None]:
     group_by = GROUP_BY if people is not None and GROUP_BY in people.columns else None
     result = score_assessment(
@@ -228,7 +232,7 @@ def _score(
         answers,
         people.reindex(answers.index) if people is not None else None,
         group_by=group_by,
-        min_group_size=MIN_GROUP_SIZE,
+        min_group_size=min_group_size,
     )
     result.warnings = list(extra_warnings) + list(result.warnings)
     return result, group_by
@@ -254,6 +258,7 @@ def import_assessment(
     org_attributes: dict | None = None,
     source_file: str | None = None,
     *,
+    min_group_size: int = MIN_GROUP_SIZE,
     user: User | None = None,
     engine: store.EngineRef = None,
 ) -> ImportResult:
@@ -274,6 +279,9 @@ def import_assessment(
     when = as_date(date)
     label = _check_label(label)
     org_values = attribute_values(org_attributes)  # fail early on unknown attributes
+    # a survey wave may promise its respondents a stricter threshold; never a looser one
+    if isinstance(min_group_size, bool) or not isinstance(min_group_size, int) or min_group_size < MIN_GROUP_SIZE:
+        raise InvalidInput(f"the anonymity threshold must be a whole number of at least {MIN_GROUP_SIZE}")
     problems = check_survey(survey)
     if problems:
         raise SurveyValidationError(problems)
@@ -292,7 +300,7 @@ def import_assessment(
         return ImportResult(existing, False)
 
     people = getattr(survey, "respondents", None)
-    result, group_by = _score(model, survey.answers, people, getattr(survey, "warnings", ()))
+    result, group_by = _score(model, survey.answers, people, getattr(survey, "warnings", ()), min_group_size)
     source = source_file or getattr(survey, "filename", None)
 
     try:
@@ -319,7 +327,7 @@ def import_assessment(
             if assessment_id is None:  # a concurrent import of the same file won the race
                 return ImportResult(assessments_sql.existing_id(conn, name, model.id, survey.content_hash), False)
             assessments_sql.insert_respondents(conn, assessments_sql.respondent_rows(survey.answers, people, assessment_id))
-            assessments_sql.write_scores(conn, assessment_id, model.version, result.to_dict(), group_by, MIN_GROUP_SIZE)
+            assessments_sql.write_scores(conn, assessment_id, model.version, result.to_dict(), group_by, min_group_size)
             detail = (
                 f"assessment #{assessment_id} ({model.id}, {when.isoformat()}, {len(survey.answers)} respondents"
                 + (f", file '{source}'" if source else "")
@@ -356,11 +364,13 @@ def rescore(org: str | None = None, *, user: User | None = None, engine: store.E
         with store.reading(eng) as conn:
             answers = assessments_sql.answers_frames(conn, {row.id: row.item_ids})[row.id]
             people = assessments_sql.respondents_frame(conn, row.id)
-        result, group_by = _score(model, answers, people)
+        # the threshold it was stored with (a wave's may be stricter), never below today's rule
+        threshold = max(row.min_group_size or MIN_GROUP_SIZE, MIN_GROUP_SIZE)
+        result, group_by = _score(model, answers, people, min_group_size=threshold)
         with store.writing(eng) as conn:
             # the assessment may have been deleted meanwhile; then there is nothing to update
             if assessments_sql.exists_id(conn, row.id):
-                assessments_sql.write_scores(conn, row.id, model.version, result.to_dict(), group_by, MIN_GROUP_SIZE)
+                assessments_sql.write_scores(conn, row.id, model.version, result.to_dict(), group_by, threshold)
                 assessments_sql.set_model_version(conn, row.id, model.version)
                 done.append(row.id)
     if done:

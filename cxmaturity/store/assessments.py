@@ -348,9 +348,13 @@ def exists_id(conn: Connection, assessment_id: int) -> bool:
 
 
 def to_rescore(conn: Connection, org_id: int | None):
-    """(id, model_id, item_ids) of every assessment (of one organisation) outside the trash
+    """(id, model_id, item_ids, min_group_size) of every assessment (of one organisation) outside the trash
     (a trashed one is restored as it was), by id."""
-    query = select(assessments.c.id, assessments.c.model_id, assessments.c.item_ids).where(ACTIVE)
+    query = (
+        select(assessments.c.id, assessments.c.model_id, assessments.c.item_ids, assessment_scores.c.min_group_size)
+        .outerjoin(assessment_scores, assessment_scores.c.assessment_id == assessments.c.id)
+        .where(ACTIVE)
+    )
     if org_id is not None:
         query = query.where(assessments.c.organisation_id == org_id)
     return conn.execute(query.order_by(assessments.c.id)).all()

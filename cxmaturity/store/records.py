@@ -115,3 +115,52 @@ class CommitmentRating:
 class Executive:
     id: int
     name: str  # a name or a role: personal data, only for analysts and admins
+
+
+@dataclass(frozen=True)
+class WaveDepartment:
+    name: str
+    headcount: int | None  # for the response rate; None when not given
+
+
+@dataclass(frozen=True)
+class Wave:
+    """A survey wave collected in the app."""
+
+    id: int
+    organisation: str
+    model: str
+    title: str
+    token: str
+    opens_on: dt.date
+    closes_on: dt.date | None
+    departments: tuple[WaveDepartment, ...]
+    roles: tuple[str, ...]
+    min_group_size: int
+    codes_required: bool
+    status: str  # open | closing | closed
+    assessment_id: int | None
+
+    def link(self) -> str:
+        """The respondent page, relative to the dashboard's address."""
+        return f"/?wave={self.token}"
+
+    def accepts_answers(self, today: dt.date) -> bool:
+        return self.status == "open" and self.opens_on <= today and (self.closes_on is None or today <= self.closes_on)
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "organisation": self.organisation,
+            "model": self.model,
+            "title": self.title,
+            "link": self.link(),
+            "opens_on": self.opens_on.isoformat(),
+            "closes_on": self.closes_on.isoformat() if self.closes_on else None,
+            "departments": [{"name": d.name, "headcount": d.headcount} for d in self.departments],
+            "roles": list(self.roles),
+            "min_group_size": self.min_group_size,
+            "codes_required": self.codes_required,
+            "status": self.status,
+            "assessment_id": self.assessment_id,
+        }

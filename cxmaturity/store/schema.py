@@ -258,3 +258,51 @@ app_settings = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text),
 )
+
+# --- survey waves (issue 12): answers collected in the app --------------------------------------------
+# A wave's responses carry no code, no account, no address and no time of day: nothing ties an
+# answer to a person or to a single-use code (codes are a separate table, marked used without a time).
+
+survey_waves = Table(
+    "survey_waves",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False),
+    Column("model_id", String(64), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("token", String(64), nullable=False, unique=True),  # the unguessable part of the link
+    Column("opens_on", Date, nullable=False),
+    Column("closes_on", Date),
+    Column("departments", Text, nullable=False),  # JSON: [{"name": ..., "headcount": n | null}]
+    Column("roles", Text, nullable=False),  # JSON: ["..."]
+    Column("min_group_size", Integer, nullable=False),
+    Column("codes_required", Boolean, nullable=False),
+    Column("status", String(16), nullable=False),  # open | closing | closed
+    Column("assessment_id", Integer, ForeignKey("assessments.id", ondelete="SET NULL")),
+    Column("created_by", String(254), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("closed_at", DateTime(timezone=True)),
+    CheckConstraint("status IN ('open', 'closing', 'closed')", name="status"),
+)
+
+wave_codes = Table(
+    "wave_codes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("wave_id", Integer, ForeignKey("survey_waves.id", ondelete="CASCADE"), nullable=False),
+    Column("code_hash", String(64), nullable=False),  # sha256 of the code: the code itself is never stored
+    Column("used", Boolean, nullable=False),
+    UniqueConstraint("wave_id", "code_hash", name="uq_wave_codes_wave_hash"),
+)
+
+wave_responses = Table(
+    "wave_responses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("wave_id", Integer, ForeignKey("survey_waves.id", ondelete="CASCADE"), nullable=False),
+    Column("submitted_on", Date, nullable=False),  # the day only
+    Column("department", String(200)),
+    Column("role", String(200)),
+    Column("answers", Text, nullable=False),  # JSON: {item id: value or null}
+    Index("ix_wave_responses_wave", "wave_id"),
+)

@@ -38,9 +38,10 @@ PROGRESS = "pages/progress.py"
 UPLOAD = "pages/upload.py"
 MODELS = "pages/models.py"
 MANAGE = "pages/manage.py"
+WAVES = "pages/waves.py"
 PLAN = "pages/plan.py"
 DASHBOARD_PAGES = [OVERVIEW, COMPETENCIES, BENCHMARKS, PROGRESS, PLAN]
-ALL_PAGES = [*DASHBOARD_PAGES, UPLOAD, MANAGE, MODELS]
+ALL_PAGES = [*DASHBOARD_PAGES, UPLOAD, WAVES, MANAGE, MODELS]
 
 NEW_ORG_OPTION = "New organisation…"
 EVIL = "<b>Evil</b> **bold** :red[x]"
@@ -203,6 +204,7 @@ DEMO_TITLES = {
     PLAN: "Action plan",
     UPLOAD: "Upload an assessment",
     MANAGE: "Manage data",
+    WAVES: "Survey waves",
     MODELS: "Models & sources",
 }
 PAGES_WITH_CHARTS = {OVERVIEW: 1, COMPETENCIES: 2, BENCHMARKS: 2, PROGRESS: 3}

@@ -64,13 +64,14 @@ UPLOAD = "pages/upload.py"
 MANAGE = "pages/manage.py"
 MODELS = "pages/models.py"
 PLAN = "pages/plan.py"
+WAVES = "pages/waves.py"
 USERS = "pages/users.py"
 READ_PAGES = [OVERVIEW, COMPETENCIES, BENCHMARKS, PROGRESS, PLAN, MODELS]
 ALL_PAGES = [*READ_PAGES, UPLOAD, USERS]
 PAGES_BY_ROLE = {
     "viewer": set(READ_PAGES),
-    "analyst": {*READ_PAGES, UPLOAD, MANAGE},
-    "admin": {*READ_PAGES, UPLOAD, MANAGE, USERS},
+    "analyst": {*READ_PAGES, UPLOAD, WAVES, MANAGE},
+    "admin": {*READ_PAGES, UPLOAD, WAVES, MANAGE, USERS},
 }
 
 OIDC_SECRETS = {
