@@ -42,6 +42,7 @@ dashboard_pages = [
     page("pages/benchmarks.py", "Benchmarks & peers", ":material/leaderboard:"),
     page("pages/progress.py", "Progress", ":material/trending_up:"),
     page("pages/plan.py", "Action plan", ":material/checklist:"),
+    page("pages/selftest.py", "Self-test", ":material/quiz:"),
 ]
 # pages a role may not use are not registered at all (and the domain refuses them too)
 data_pages = []

@@ -252,6 +252,11 @@ def _organisations(version: str, user) -> list[str]:
     return _cached("organisations", lambda: selection_views.organisation_names(user), version, user)
 
 
+def organisations_for(user) -> list[str]:
+    """The organisations this user may see (cached on the data version)."""
+    return _organisations(data_version(), user)
+
+
 def _assessments(org: str, version: str, user) -> list[selection_views.AssessmentInfo]:
     return _cached("assessments", lambda: selection_views.assessments(org, user), org, version, user)
 

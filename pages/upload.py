@@ -19,13 +19,26 @@ user = ui.current_user()
 
 with st.expander("1. Download a questionnaire template", expanded=False):
     template_model = st.selectbox("Model", list(names), format_func=names.get, key="template_model")
-    st.download_button(
+    excel, csv = st.columns(2)
+    excel.download_button(
+        "Download the questionnaire (Excel)",
+        data=upload_view.questionnaire_workbook(template_model),
+        file_name=f"cxmaturity-questionnaire-{template_model}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        help="The statements as column headers, the answer scale as a dropdown in every cell, and instructions. "
+        "Upload it back as it is.",
+    )
+    csv.download_button(
         "Download CSV template",
         data=upload_view.template_csv(template_model).encode("utf-8-sig"),
         file_name=f"cxmaturity-template-{template_model}.csv",
         mime="text/csv",
+        help="Item ids as headers, for survey tools.",
     )
-    st.caption("One row per respondent. Exports from Google Forms, Microsoft Forms, Qualtrics and SurveyMonkey work too.")
+    st.caption(
+        "One row per respondent. Or collect the answers in the app with a survey wave. Exports from Google Forms, "
+        "Microsoft Forms, Qualtrics and SurveyMonkey work too."
+    )
 
 st.subheader("2. Upload the answers")
 model_choice = st.selectbox(

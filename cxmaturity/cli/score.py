@@ -26,7 +26,15 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    text = template_csv(resolve_model(args.model))
+    model = resolve_model(args.model)
+    if args.output and args.output.lower().endswith(".xlsx"):
+        # the questionnaire to hand out: statements, the scale as a dropdown, instructions
+        from cxmaturity.survey.questionnaire import questionnaire_xlsx
+
+        Path(args.output).write_bytes(questionnaire_xlsx(model))
+        print(f"Questionnaire written to {args.output}", file=sys.stderr)
+        return 0
+    text = template_csv(model)
     if args.output:
         # utf-8-sig so Excel opens non-ASCII item text correctly
         Path(args.output).write_text(text, encoding="utf-8-sig", newline="")

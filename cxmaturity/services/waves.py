@@ -356,3 +356,17 @@ def close_wave(
                         f"wave #{wave.id} into assessment #{result.assessment_id} ({len(rows)} respondents)")
     return CloseResult(result.assessment_id, len(rows), result.created)
 
+
+
+def save_self_test(
+    model: ModelRef, answers: dict, org: str, date: dt.date | str, *, user: User | None = None, engine: store.EngineRef = None
+):
+    """Keep a self-test as a one-respondent assessment of an organisation (validated and stored
+    like an upload; the same answers saved twice are stored once)."""
+    maturity_model = resolve_model(model)
+    clean = _checked_answers(maturity_model, answers)
+    frame = pd.DataFrame([{"respondent_id": "self-test", **clean}], columns=["respondent_id", *maturity_model.item_ids])
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, float_format="%.0f")
+    survey = read_survey(buffer.getvalue().encode("utf-8"), model=maturity_model, filename="self-test.csv")
+    return import_assessment(survey, org, date, label="Self-test", source_file="self-test", user=user, engine=engine)

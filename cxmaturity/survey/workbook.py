@@ -86,6 +86,9 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+TEMPLATE_SHEETS = ("Instructions", "Choices")  # survey/questionnaire.py writes them after the answers
+
+
 def read_workbook(raw: bytes, warnings: list[str]) -> pd.DataFrame:
     """The first sheet as a grid of strings (trailing empty columns dropped)."""
     check_container(raw)
@@ -97,7 +100,7 @@ def read_workbook(raw: bytes, warnings: list[str]) -> pd.DataFrame:
         names = book.sheet_names
         if not names:
             raise _refuse("the workbook has no worksheet")
-        if len(names) > 1:
+        if len(names) > 1 and tuple(names[1:]) != TEMPLATE_SHEETS:  # our questionnaire's other sheets
             warnings.append(f"the workbook has {len(names)} sheets; only the first one ('{names[0]}') was read")
         cells = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Stop:

@@ -145,3 +145,10 @@ def save_upload(
 
 def template_csv(model_id: str) -> str:
     return make_template(services.model(model_id))
+
+
+def questionnaire_workbook(model_id: str) -> bytes:
+    """The questionnaire to hand out: question texts, the scale as a dropdown, instructions."""
+    from cxmaturity.survey.questionnaire import questionnaire_xlsx
+
+    return questionnaire_xlsx(services.model(model_id))

@@ -52,7 +52,7 @@ NO_ACCOUNT = "Your account has no access to this dashboard"
 
 # every page's url path, as app.py's st.navigation links them
 ALL_PATHS = ["/", "/competencies", "/benchmarks", "/progress", "/models", "/upload", "/users"]
-VIEWER_PATHS = ["/", "/competencies", "/benchmarks", "/progress", "/plan", "/models"]
+VIEWER_PATHS = ["/", "/competencies", "/benchmarks", "/progress", "/plan", "/selftest", "/models"]
 # the h1 each page shows once it has run (the Competencies title names the competency)
 PAGE_HEADINGS = {
     "/": re.compile(r"^Level \d of \d · "),
@@ -60,6 +60,7 @@ PAGE_HEADINGS = {
     "/benchmarks": re.compile(r"^Benchmarks & peers$"),
     "/progress": re.compile(r"^Progress$"),
     "/plan": re.compile(r"^Action plan$"),
+    "/selftest": re.compile(r"^Self-test$"),
     "/models": re.compile(r"^Models & sources$"),
 }
 # what only a signed-in user may see

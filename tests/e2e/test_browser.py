@@ -21,13 +21,14 @@ PAGES = {
     "/benchmarks": "benchmarks",
     "/progress": "progress",
     "/plan": "plan",
+    "/selftest": "selftest",
     "/upload": "upload",
     "/waves": "waves",
     "/manage": "manage",
     "/models": "models",
 }
 # plotly charts each page draws on the demo (Demo Company, latest Gartner wave)
-CHARTS = {"/": 1, "/competencies": 2, "/benchmarks": 2, "/progress": 4, "/plan": 0, "/upload": 0, "/waves": 0, "/manage": 0, "/models": 0}
+CHARTS = {"/": 1, "/competencies": 2, "/benchmarks": 2, "/progress": 4, "/plan": 0, "/selftest": 0, "/upload": 0, "/waves": 0, "/manage": 0, "/models": 0}
 LEVEL_TITLE = "Level 3 of 5 · Defined"
 BENCHMARK_SENTENCE = "95% of companies are at levels 1–3."
 NEW_ORG_OPTION = "New organisation…"

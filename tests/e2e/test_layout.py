@@ -10,7 +10,7 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ["", "competencies", "benchmarks", "progress", "plan", "upload", "waves", "manage", "models"]
+PAGES = ["", "competencies", "benchmarks", "progress", "plan", "selftest", "upload", "waves", "manage", "models"]
 VIEWPORTS = {"laptop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 # every chart's texts against its own box, and its legend against its title (in the browser)

@@ -39,9 +39,10 @@ UPLOAD = "pages/upload.py"
 MODELS = "pages/models.py"
 MANAGE = "pages/manage.py"
 WAVES = "pages/waves.py"
+SELFTEST = "pages/selftest.py"
 PLAN = "pages/plan.py"
 DASHBOARD_PAGES = [OVERVIEW, COMPETENCIES, BENCHMARKS, PROGRESS, PLAN]
-ALL_PAGES = [*DASHBOARD_PAGES, UPLOAD, WAVES, MANAGE, MODELS]
+ALL_PAGES = [*DASHBOARD_PAGES, SELFTEST, UPLOAD, WAVES, MANAGE, MODELS]
 
 NEW_ORG_OPTION = "New organisation…"
 EVIL = "<b>Evil</b> **bold** :red[x]"
@@ -205,6 +206,7 @@ DEMO_TITLES = {
     UPLOAD: "Upload an assessment",
     MANAGE: "Manage data",
     WAVES: "Survey waves",
+    SELFTEST: "Self-test",
     MODELS: "Models & sources",
 }
 PAGES_WITH_CHARTS = {OVERVIEW: 1, COMPETENCIES: 2, BENCHMARKS: 2, PROGRESS: 3}
@@ -255,7 +257,7 @@ def test_upload_and_models_pages_work_without_data(empty_db):
     at = open_app(UPLOAD)
     assert titles(at) == ["Upload an assessment"]
     assert at.file_uploader(key="upload_file_0") is not None
-    assert [d.label for d in at.get("download_button")] == ["Download CSV template"]
+    assert [d.label for d in at.get("download_button")] == ["Download the questionnaire (Excel)", "Download CSV template"]
     assert not at.error and not at.metric
     at.switch_page(MODELS).run()
     assert_no_exception(at)
@@ -438,7 +440,7 @@ def test_upload_page_offers_the_template(demo_db):
 
     at = open_app(UPLOAD)
     downloads = at.get("download_button")
-    assert [d.label for d in downloads] == ["Download CSV template"]
+    assert [d.label for d in downloads] == ["Download the questionnaire (Excel)", "Download CSV template"]
     assert at.selectbox(key="template_model").value in services.models()
     assert not at.metric  # nothing to preview before a file is chosen
     header = upload_view.template_csv("gartner").splitlines()[0].split(",")

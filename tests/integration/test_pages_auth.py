@@ -65,8 +65,9 @@ MANAGE = "pages/manage.py"
 MODELS = "pages/models.py"
 PLAN = "pages/plan.py"
 WAVES = "pages/waves.py"
+SELFTEST = "pages/selftest.py"
 USERS = "pages/users.py"
-READ_PAGES = [OVERVIEW, COMPETENCIES, BENCHMARKS, PROGRESS, PLAN, MODELS]
+READ_PAGES = [OVERVIEW, COMPETENCIES, BENCHMARKS, PROGRESS, PLAN, SELFTEST, MODELS]
 ALL_PAGES = [*READ_PAGES, UPLOAD, USERS]
 PAGES_BY_ROLE = {
     "viewer": set(READ_PAGES),

@@ -125,3 +125,23 @@ def test_the_analyst_opens_a_wave_and_sees_its_link():
     assert [w.title for w in waves] == ["First", "Spring 2027"]
     assert [(d.name, d.headcount) for d in waves[1].departments] == [("Sales", 40), ("IT", None)]
     assert any(waves[1].link() in c.value for c in at.code)
+
+
+def test_the_self_test_shows_the_stage_and_the_sources_next_steps_then_saves_on_request():
+    services.create_organisation("Acme")
+    at = open_app("pages/selftest.py")
+    assert_no_exception(at)
+    assert at.selectbox(key="selftest_model").value == "points95"
+    _answer_all(at, 0)  # every statement at 0: the lowest stage
+    button(at, "See my result").click().run()
+    assert_no_exception(at)
+    texts = " ".join(rendered_texts(at)).replace("\\", "")
+    # source 004: stage 1 "Ignoring", 0-19 of 95 points; its change drivers for stage 1
+    assert "Ignoring (level 1 of 5): 0 of 95 points (0–19)" in texts
+    assert "Educate yourself and your managers" in texts and "Начните с обучения себя и руководителей" in texts
+    assert services.list_assessments("Acme") == []  # nothing stored until asked
+    button(at, "Save as an assessment").click().run()
+    assert_no_exception(at)
+    [saved] = services.list_assessments("Acme", "points95")
+    assert saved.label == "Self-test"
+    assert services.get_scores("Acme", saved.id)["overall"]["points"] == 0
