@@ -537,8 +537,7 @@ def questionnaire(form, prefix: str, intro=None, submit_label: str = "Submit ans
     answers = _answer_state(form, prefix)
     parts = (["intro"] if intro else []) + list(form.steps)
     step = min(max(st.session_state.get(f"{prefix}_step", 0), 0), len(parts) - 1)
-    answered = sum(1 for i in form.items if i in answers)
-    st.progress(step / len(parts), text=f"Part {step + 1} of {len(parts)} · {answered} of {len(form.items)} answered")
+    progress = st.empty()  # filled once this part's answers are read: the count includes them
     part = parts[step]
     if part == "intro":
         intro()
@@ -557,6 +556,8 @@ def questionnaire(form, prefix: str, intro=None, submit_label: str = "Submit ans
             )
             if choice is not None:
                 answers[q.item] = choice
+    answered = sum(1 for i in form.items if i in answers)
+    progress.progress(step / len(parts), text=f"Part {step + 1} of {len(parts)} · {answered} of {len(form.items)} answered")
     _remember(form, prefix, answers, step)
     back, forward = st.columns(2)
     if step > 0 and back.button("Back", key=f"{prefix}_back_{step}", icon=":material/arrow_back:"):
