@@ -25,7 +25,8 @@ if st.session_state.get(f"{prefix}_done"):
     st.success("Thank you: your answers are in. You can close this page.")
     st.stop()
 
-st.markdown(ui.md(view.welcome))
+if not st.session_state.get(f"{prefix}_step"):  # the welcome on the first part only
+    st.markdown(ui.md(view.welcome))
 
 
 def about_you() -> None:

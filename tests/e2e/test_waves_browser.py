@@ -123,3 +123,87 @@ def test_a_respondent_link_reaches_no_other_page(browser, server):
     page.goto(server.url + "/?wave=not-a-wave-token-at-all")
     page.get_by_role("heading", name="Survey not found", level=1).wait_for(timeout=60_000)
     context.close()
+
+
+def test_two_app_processes_on_one_database_see_each_others_answers_and_closing(browser, db_url, e2e_tools, tmp_path):
+    """A shared deployment: two dashboard processes on one database (PostgreSQL in CI, and SQLite).
+    An answer given through one and the wave closed through the other show at once on both."""
+    from cxmaturity import services
+    from cxmaturity.models import get_model
+    from cxmaturity.store import engine as db
+
+    services.prepare(db_url)
+    services.create_organisation("Two Process Co", engine=db_url)
+    wave, _ = services.open_wave("Two Process Co", "gartner", "Browser wave", departments=["Sales"], engine=db_url)
+    db.dispose_engines()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = e2e_tools.start_server(tmp_path / "a", CXMATURITY_DATABASE_URL=db_url, CXMATURITY_DEMO="0")
+    second = e2e_tools.start_server(tmp_path / "b", CXMATURITY_DATABASE_URL=db_url, CXMATURITY_DEMO="0")
+    try:
+        _answer(browser, first.url + wave.link(), PHONE, "Sales", 2)  # through the first process
+
+        def waves_page(server):
+            context = browser.new_context(viewport=LAPTOP)
+            page = context.new_page()
+            page.goto(server.url + "/waves")
+            page.get_by_role("heading", name="Survey waves", level=1).wait_for(timeout=60_000)
+            wait_for_run(page)
+            return context, page
+
+        context, page = waves_page(second)  # the second process sees it at once
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_text("1 response so far").wait_for()
+        main.get_by_text("Close this wave").click()
+        close = main.get_by_role("button", name="Close the wave")
+        page.wait_for_function("el => !el.disabled", arg=close.element_handle(), timeout=30_000)
+        close.click()
+        main.get_by_text(re.compile(r"1 responses, stored as assessment #\d+")).wait_for()
+        context.close()
+
+        context, page = waves_page(first)  # and the first sees the wave closed
+        page.locator('[data-testid="stMain"]').get_by_text(re.compile(r"stored as assessment #\d+")).wait_for()
+        page.goto(first.url + wave.link())
+        page.get_by_text("This survey is closed").wait_for(timeout=60_000)
+        context.close()
+        stored = services.get_scores("Two Process Co", services.list_assessments("Two Process Co", engine=db_url)[0].id, engine=db_url)
+        assert stored["overall"]["score"] == pytest.approx(3.0)  # the one respondent answered level 3 everywhere
+        assert get_model("gartner").item_count == len(stored["competencies"])
+    finally:
+        first.stop()
+        second.stop()
+        db.dispose_engines()
+
+
+def test_every_input_has_a_label_and_the_questions_answer_by_keyboard(browser, server):
+    _, link = _open_wave(server, "Keyboard Co")
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(server.url + link)
+    page.get_by_role("heading", name="Browser wave", level=1).wait_for(timeout=60_000)
+    wait_for_run(page)
+    main = page.locator('[data-testid="stMain"]')
+    department = main.get_by_role("combobox", name="Your department")  # found by its label: a screen reader reads it
+    department.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    wait_for_run(page)
+    main.get_by_role("button", name="Next").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text(re.compile(r"^Part 2 of \d+")).wait_for()
+    wait_for_run(page)
+    groups = main.get_by_role("radiogroup").all()
+    assert groups and all(g.get_attribute("aria-label") for g in groups)  # every question names itself
+    first = groups[0].get_by_role("radio").nth(3)
+    first.focus()
+    page.keyboard.press("Space")
+    page.get_by_text(re.compile(r"^Part 2 of \d+ · 1 of \d+ answered")).wait_for()
+    assert first.is_checked()
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stMain"] input, [data-testid="stMain"] textarea')]
+              .filter(el => el.type !== 'radio' && !el.getAttribute('aria-label') && !(el.labels && el.labels.length))
+              .length"""
+    )
+    assert unlabelled == 0
+    context.close()
