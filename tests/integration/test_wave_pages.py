@@ -138,7 +138,7 @@ def test_the_self_test_shows_the_stage_and_the_sources_next_steps_then_saves_on_
     texts = " ".join(rendered_texts(at)).replace("\\", "")
     # source 004: stage 1 "Ignoring", 0-19 of 95 points; its change drivers for stage 1
     assert "Ignoring (level 1 of 5): 0 of 95 points (0–19)" in texts
-    assert "Educate yourself and your managers" in texts and "Начните с обучения себя и руководителей" in texts
+    assert "Start by educating yourself and your managers" in texts and "Начните с обучения себя и руководителей" in texts
     assert services.list_assessments("Acme") == []  # nothing stored until asked
     button(at, "Save as an assessment").click().run()
     assert_no_exception(at)
