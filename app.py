@@ -4,8 +4,16 @@ from pathlib import Path
 
 import streamlit as st
 
-import ui
-from cxmaturity.errors import DatabaseUnavailable
+# Until st.navigation below runs, Streamlit lists the pages/ folder's raw file names in the sidebar
+# ("app, benchmarks, ..."): hidden from the first moment (before the imports and the first run's
+# database preparation, a few seconds with the demo) until the real navigation is drawn.
+_folder_navigation = st.empty()
+if "_app_ran" not in st.session_state:  # a session's first run only: later reruns never blink
+    # a <span> keeps the style in this placeholder (a style alone goes elsewhere and would stay)
+    _folder_navigation.html('<style>[data-testid="stSidebarNav"] { display: none; }</style><span></span>')
+
+import ui  # noqa: E402  (after the style above: the imports take a moment on a cold start)
+from cxmaturity.errors import DatabaseUnavailable  # noqa: E402
 
 # the icon is served by this app: a Material icon here would be fetched from an outside font server
 ICON = str(Path(__file__).resolve().parent / "data" / "icon.png")
@@ -54,6 +62,7 @@ data_pages.append(page("pages/models.py", "Models & sources", ":material/menu_bo
 if user.may_administer and ui.auth_mode() != "none":
     data_pages.append(page("pages/users.py", "Users & audit log", ":material/admin_panel_settings:"))
 
+_folder_navigation.empty()
 navigation = st.navigation({"Dashboard": dashboard_pages, "Data": data_pages})
 deep_link = ui.app_ran()
 if deep_link in by_path:

@@ -212,6 +212,28 @@ def test_deep_link_first(page, cold_server):
     assert "Benchmarks & peers" in nav
 
 
+def test_first_start_never_shows_the_page_files(page, cold_server):
+    """While a cold server prepares its database and loads the demo (seconds), the sidebar does not
+    list pages/ file names (Streamlit may show them for the instant before the script starts)."""
+    page.goto(cold_server.url + "/")
+    heading = page.get_by_role("heading", level=1)
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    preparing = page.get_by_text("Preparing the database")
+    seen, samples = [], 0
+    deadline = time.monotonic() + 90
+    while heading.count() == 0 and time.monotonic() < deadline:
+        if preparing.count():
+            samples += 1
+            if nav.count() and nav.is_visible():
+                seen.append(nav.inner_text())
+        time.sleep(0.1)
+    heading.first.wait_for(timeout=30_000)
+    assert samples > 3, "the preparation was not observed: the check saw nothing"
+    assert seen == [], seen[:1]
+    nav.wait_for()
+    assert "Benchmarks & peers" in nav.inner_text()  # the real navigation, once drawn
+
+
 def _overview_seconds(context, url: str) -> float:
     page = context.new_page()
     start = time.perf_counter()
