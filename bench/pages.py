@@ -238,7 +238,8 @@ def bare_specs(assessment_ids: list[int]) -> tuple[dict[str, dict], dict[str, ob
         ("subheader", "Competencies"),
         ("metrics", [(c.name, _fmt(c.score), None if c.delta is None else f"{c.delta:+.2f}") for c in ov.cards]),
         ("chart", ov.radar),
-        *[("markdown", f"**{n.name}** — {_fmt(n.score)}: {n.current_description}") for n in ov.weakest + ov.strongest],
+        *[("markdown", f"**{f.name}** — {_fmt(f.score)}, level {f.level} {f.level_name}") for f in ov.focus],
+        *[("markdown", f"**{n.name}** — {_fmt(n.score)}, level {n.level} {n.level_name}") for n in ov.strongest],
     ]
 
     first = model.competencies[0].id

@@ -55,7 +55,7 @@ with st.expander("Open a new wave", expanded=not view.waves):
                     roles=[r.strip() for r in roles.splitlines() if r.strip()],
                     min_group_size=int(threshold), codes=int(codes), user=user,
                 )  # fmt: skip
-            except (StoreError, ValueError) as exc:
+            except StoreError as exc:
                 st.error(str(exc))
             else:
                 st.session_state["new_wave_codes"] = (wave.id, new_codes)

@@ -8,21 +8,15 @@ from cxmaturity import services
 from cxmaturity.cli.common import CliError, print_json, resolve_model
 from cxmaturity.cli.database import store_errors
 from cxmaturity.cli.plan import _date
+from cxmaturity.errors import InvalidInput
 
 
 def _departments(text: str | None) -> list:
     """'Sales,IT:40,Ops' -> [("Sales", None), ("IT", 40), ("Ops", None)] (":N" is a head count)."""
-    if not text:
-        return []
-    result = []
-    for part in text.split(","):
-        name, _, count = part.strip().partition(":")
-        if not name.strip():
-            raise CliError(f"--departments: an empty department name in '{text}'")
-        if count and not count.strip().isdigit():
-            raise CliError(f"--departments: '{count}' after '{name}:' is not a head count")
-        result.append((name.strip(), int(count) if count else None))
-    return result
+    try:
+        return [services.department_entry(part) for part in text.split(",")] if text else []
+    except InvalidInput as exc:
+        raise CliError(f"--departments: {exc}") from None
 
 
 @store_errors

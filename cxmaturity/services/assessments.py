@@ -219,7 +219,7 @@ def check_survey(survey) -> list[Problem]:
     return problems
 
 
-def _score(
+def score_answers(
     model: MaturityModel,
     answers: pd.DataFrame,
     people: pd.DataFrame | None,
@@ -300,7 +300,7 @@ def import_assessment(
         return ImportResult(existing, False)
 
     people = getattr(survey, "respondents", None)
-    result, group_by = _score(model, survey.answers, people, getattr(survey, "warnings", ()), min_group_size)
+    result, group_by = score_answers(model, survey.answers, people, getattr(survey, "warnings", ()), min_group_size)
     source = source_file or getattr(survey, "filename", None)
 
     try:
@@ -366,7 +366,7 @@ def rescore(org: str | None = None, *, user: User | None = None, engine: store.E
             people = assessments_sql.respondents_frame(conn, row.id)
         # the threshold it was stored with (a wave's may be stricter), never below today's rule
         threshold = max(row.min_group_size or MIN_GROUP_SIZE, MIN_GROUP_SIZE)
-        result, group_by = _score(model, answers, people, min_group_size=threshold)
+        result, group_by = score_answers(model, answers, people, min_group_size=threshold)
         with store.writing(eng) as conn:
             # the assessment may have been deleted meanwhile; then there is nothing to update
             if assessments_sql.exists_id(conn, row.id):

@@ -26,7 +26,7 @@ from cxmaturity import rules, store
 from cxmaturity.access import CLOSE_WAVE, OPEN_WAVE, User, acting, check_write
 from cxmaturity.errors import InvalidInput
 from cxmaturity.scoring import AssessmentScore
-from cxmaturity.services.assessments import as_date, import_assessment
+from cxmaturity.services.assessments import as_date, import_assessment, score_answers
 from cxmaturity.services.audit import actor_of
 from cxmaturity.services.catalogue import ModelRef, org_name
 from cxmaturity.services.catalogue import model as resolve_model
@@ -36,6 +36,7 @@ from cxmaturity.store import organisations as orgs_sql
 from cxmaturity.store import waves as waves_sql
 from cxmaturity.store.records import Wave, WaveDepartment
 from cxmaturity.survey import read_survey
+from cxmaturity.survey.problems import METADATA_COLUMNS
 
 
 class UnknownWave(InvalidInput, LookupError):
@@ -49,8 +50,27 @@ class WaveNotOpen(InvalidInput):
 CLOSED_MESSAGE = "This survey is closed: it no longer takes answers. Thank you for your interest."
 
 
+def not_open_message(wave: Wave, today: dt.date) -> str:
+    """Why a wave takes no answers today (for a wave where ``accepts_answers`` is False)."""
+    if wave.status == "open" and today < wave.opens_on:
+        return f"This survey has not opened yet: it opens on {wave.opens_on:%d %B %Y}."
+    return CLOSED_MESSAGE
+
+
 def _hash(code: str) -> str:
     return hashlib.sha256(code.strip().lower().encode()).hexdigest()
+
+
+def department_entry(text: str) -> tuple[str, int | None]:
+    """'Sales: 40' -> ("Sales", 40), 'IT' -> ("IT", None): how the page and the CLI write a department
+    with its head count."""
+    name, sep, count = text.rpartition(":") if ":" in text else (text, "", "")
+    name = name.strip()
+    if not name:
+        raise InvalidInput(f"department '{text.strip()}' has no name")
+    if sep and not count.strip().isdigit():
+        raise InvalidInput(f"'{count.strip()}' after '{name}:' is not a head count")
+    return name, int(count) if sep else None
 
 
 def _departments(departments) -> tuple[WaveDepartment, ...]:
@@ -208,9 +228,9 @@ def submit_response(
     wave = wave_for_respondent(token, engine=engine)
     if wave is None:
         raise UnknownWave("this survey link is not valid")
-    if not wave.accepts_answers(today or dt.date.today()):
-        raise WaveNotOpen(CLOSED_MESSAGE if wave.status != "open" or (wave.closes_on and wave.closes_on < (today or dt.date.today()))
-                          else "This survey has not opened yet.")
+    today = today or dt.date.today()
+    if not wave.accepts_answers(today):
+        raise WaveNotOpen(not_open_message(wave, today))
     model = resolve_model(wave.model)
     clean = _checked_answers(model, answers)
     names = [d.name for d in wave.departments]
@@ -273,17 +293,22 @@ class WaveStatus:
         }
 
 
-def _frame(wave: Wave, model, rows) -> bytes:
-    """The responses as a CSV in the template layout: read back through read_survey, like an upload."""
-    records = []
-    for n, (department, role, answers) in enumerate(rows, start=1):
-        record = {"respondent_id": f"w{wave.id}-{n}", "department": department or "", "role": role or ""}
-        record.update({item: answers.get(item) for item in model.item_ids})
-        records.append(record)
-    frame = pd.DataFrame(records, columns=["respondent_id", "department", "role", *model.item_ids])
+def _survey(model, records: list[dict], filename: str):
+    """Answers given in the app as a CSV in the template layout, read back through read_survey:
+    validated exactly like an upload."""
+    metadata = [c for c in METADATA_COLUMNS if any(c in r for r in records)]
+    frame = pd.DataFrame(records, columns=[*metadata, *model.item_ids])
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, float_format="%.0f")
-    return buffer.getvalue().encode("utf-8")
+    return read_survey(buffer.getvalue().encode("utf-8"), model=model, filename=filename)
+
+
+def _wave_survey(wave: Wave, model, rows):
+    records = [
+        {"respondent_id": f"w{wave.id}-{n}", "department": department or "", "role": role or "", **answers}
+        for n, (department, role, answers) in enumerate(rows, start=1)
+    ]
+    return _survey(model, records, f"wave-{wave.id}.csv")
 
 
 def wave_status(wave_id: int, *, user: User | None = None, engine: store.EngineRef = None) -> WaveStatus:
@@ -302,11 +327,8 @@ def wave_status(wave_id: int, *, user: User | None = None, engine: store.EngineR
         shown.append(DepartmentCount(d.name, n if visible else None, d.headcount, n / d.headcount if visible and d.headcount else None))
     provisional = None
     if total >= threshold:
-        from cxmaturity.services.assessments import _score
-
-        model = resolve_model(wave.model)
-        survey = read_survey(_frame(wave, model, rows), model=model, filename=f"wave-{wave.id}.csv")
-        provisional, _ = _score(model, survey.answers, survey.respondents, min_group_size=threshold)
+        survey = _wave_survey(wave, resolve_model(wave.model), rows)
+        provisional, _ = score_answers(survey.model, survey.answers, survey.respondents, min_group_size=threshold)
     return WaveStatus(wave, total, shown, provisional)
 
 
@@ -326,8 +348,7 @@ def close_wave(
     """Stop the wave taking answers and store its responses as an assessment (once)."""
     eng = store.get_engine(engine)
     with store.writing(eng) as conn:
-        wave = _owned(conn, wave_id, user)
-        check_write(user, wave.organisation)
+        wave = _owned(conn, wave_id, user)  # only who may change the organisation
         if wave.status == "closed" and wave.assessment_id is not None:
             n = len(waves_sql.responses(conn, wave.id))
             return CloseResult(wave.assessment_id, n, False)
@@ -338,8 +359,7 @@ def close_wave(
         with store.writing(eng) as conn:
             waves_sql.set_status(conn, wave.id, "open")
         raise InvalidInput(f"wave #{wave.id} has no answers yet: nothing to store (it stays open)")
-    model = resolve_model(wave.model)
-    survey = read_survey(_frame(wave, model, rows), model=model, filename=f"wave-{wave.id}.csv")
+    survey = _wave_survey(wave, resolve_model(wave.model), rows)
     result = import_assessment(
         survey,
         wave.organisation,
@@ -365,8 +385,5 @@ def save_self_test(
     like an upload; the same answers saved twice are stored once)."""
     maturity_model = resolve_model(model)
     clean = _checked_answers(maturity_model, answers)
-    frame = pd.DataFrame([{"respondent_id": "self-test", **clean}], columns=["respondent_id", *maturity_model.item_ids])
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, float_format="%.0f")
-    survey = read_survey(buffer.getvalue().encode("utf-8"), model=maturity_model, filename="self-test.csv")
+    survey = _survey(maturity_model, [{"respondent_id": "self-test", **clean}], "self-test.csv")
     return import_assessment(survey, org, date, label="Self-test", source_file="self-test", user=user, engine=engine)

@@ -134,5 +134,10 @@ def build_focus(
     return result
 
 
+def ranked(scores: list[CompetencyScore]) -> list[CompetencyScore]:
+    """Scored competencies, weakest first (one ordering for weakest and strongest alike)."""
+    return sorted((c for c in scores if c.score is not None), key=lambda c: c.score)
+
+
 def weakest(scores: list[CompetencyScore], count: int = rules.FOCUS_COMPETENCIES) -> list[CompetencyScore]:
-    return sorted((c for c in scores if c.score is not None), key=lambda c: c.score)[:count]
+    return ranked(scores)[:count]

@@ -24,7 +24,7 @@ from cxmaturity.rules import (
 from cxmaturity.scoring import AssessmentScore, CompetencyScore, item_statistics
 from cxmaturity.store.records import Target
 from cxmaturity.views import format as fmt
-from cxmaturity.views.focus import CompetencyFocus, build_focus, weakest
+from cxmaturity.views.focus import CompetencyFocus, build_focus, ranked, weakest
 from cxmaturity.views.selection import AssessmentInfo, assessment_context
 
 
@@ -129,8 +129,7 @@ class OverviewView:
     headline: Headline
     cards: list[CompetencyCard]
     radar: object
-    strongest: list[LevelNarrative]
-    weakest: list[LevelNarrative]
+    strongest: list[LevelNarrative]  # the weakest are in ``focus``, in depth
     benchmark: list[BenchmarkStatement]
     peer_organisations: int | None
     previous_date: dt.date | None
@@ -172,11 +171,10 @@ def narrative(model: MaturityModel, score: CompetencyScore) -> LevelNarrative:
     )
 
 
-def strongest_and_weakest(model: MaturityModel, scores: list[CompetencyScore], count: int = 2):
-    ranked = sorted((c for c in scores if c.score is not None), key=lambda c: c.score)
-    weakest = [narrative(model, c) for c in ranked[:count]]
-    strongest = [narrative(model, c) for c in reversed(ranked[-count:])] if len(ranked) > count else []
-    return strongest, weakest
+def strongest(model: MaturityModel, scores: list[CompetencyScore], count: int = 2) -> list[LevelNarrative]:
+    """The strongest competencies, best first; none when they would overlap the weakest ones."""
+    order = ranked(scores)
+    return [narrative(model, c) for c in reversed(order[-count:])] if len(order) > count else []
 
 
 def target_scores(model: MaturityModel, targets: list[Target], horizon: int) -> dict[str, float]:
@@ -261,14 +259,12 @@ def build_overview(
             charts.RadarSeries(name=f"Peer median ({peers.organisations} organisations)", scores=peers.median, kind="peer")
         )
     radar = charts.build_radar_figure(model, series, title="Maturity by competency")
-    strongest, weakest = strongest_and_weakest(model, current.competencies)
     statements = benchmark_statements(model.id, o.level, len(model.levels)) if o.level else []
     return OverviewView(
         headline=headline,
         cards=cards,
         radar=radar,
-        strongest=strongest,
-        weakest=weakest,
+        strongest=strongest(model, current.competencies),
         benchmark=statements,
         peer_organisations=peers.organisations if peers else None,
         previous_date=previous_info.date if previous_info else None,

@@ -13,7 +13,7 @@ from cxmaturity import rules, services
 from cxmaturity.models import MaturityModel, provenance
 from cxmaturity.recommendations import applicable
 from cxmaturity.scoring import AssessmentScore, score_assessment
-from cxmaturity.services.waves import CLOSED_MESSAGE
+from cxmaturity.services.waves import not_open_message
 from cxmaturity.store.records import Wave
 from cxmaturity.views.focus import Advice, advice_from
 
@@ -121,10 +121,7 @@ def respondent_view(token: str | None, today: dt.date | None = None) -> Responde
     form = questionnaire(model)
     today = today or dt.date.today()
     if not wave.accepts_answers(today):
-        message = CLOSED_MESSAGE if wave.status != "open" or (wave.closes_on and wave.closes_on < today) else (
-            f"This survey opens on {wave.opens_on:%d %B %Y}."
-        )
-        return RespondentView(wave, form, False, message)
+        return RespondentView(wave, form, False, not_open_message(wave, today))
     welcome = (
         f"{wave.organisation} asks its managers how mature its customer-experience programme is, using the "
         f"{model.name}. There are {len(form.items)} statements in {len(form.steps)} short parts; it takes about "

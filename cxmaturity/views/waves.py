@@ -9,6 +9,7 @@ import pandas as pd
 
 from cxmaturity import services
 from cxmaturity.access import User
+from cxmaturity.errors import InvalidInput
 from cxmaturity.exports import to_safe_csv
 from cxmaturity.services.waves import WaveStatus
 from cxmaturity.views import format as fmt
@@ -41,16 +42,14 @@ def base_address(url: str | None) -> str:
 
 
 def parse_departments(text: str) -> list[tuple[str, int | None]]:
-    """'Sales: 40' lines -> [("Sales", 40)]; raises ValueError naming the line."""
+    """'Sales: 40' lines -> [("Sales", 40)]; raises InvalidInput naming the line."""
     result = []
     for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            continue
-        name, sep, count = line.rpartition(":") if ":" in line else (line, "", "")
-        if sep and not count.strip().isdigit():
-            raise ValueError(f"departments, line {number}: '{count.strip()}' is not a head count")
-        result.append((name.strip(), int(count) if sep else None))
+        if line.strip():
+            try:
+                result.append(services.department_entry(line))
+            except InvalidInput as exc:
+                raise InvalidInput(f"departments, line {number}: {exc}") from None
     return result
 
 
