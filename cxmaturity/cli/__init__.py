@@ -44,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(**_handler("score:cmd_score"))
 
+    p = sub.add_parser("translations", help="start or refresh a language's model, benchmark and advice texts")
+    p.add_argument("lang", help="fa, tr or ru")
+    p.set_defaults(**_handler("translations:cmd_translations"))
+
     _register_store(sub)
     _register_users(sub)
     return parser
