@@ -29,7 +29,9 @@ RIGHT_TO_LEFT = frozenset({"fa"})
 # Babel locale of each language (region where the calendar or digits depend on it)
 BABEL_LOCALES = {"en": "en_GB", "fa": "fa_IR", "tr": "tr_TR", "ru": "ru_RU"}
 
-_language: contextvars.ContextVar[str] = contextvars.ContextVar("cxmaturity_language", default=SOURCE_LANGUAGE)
+_language: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "cxmaturity_language", default=SOURCE_LANGUAGE
+)
 _catalogs: dict[str, _gettext.NullTranslations] = {}
 _catalogs_lock = threading.Lock()
 

@@ -86,8 +86,12 @@ def _read(path: Path, mtime: float) -> dict[str, TranslatedText]:
     out: dict[str, TranslatedText] = {}
     for key, entry in (data.get("texts") or {}).items():
         if isinstance(entry, dict) and entry.get("text"):
-            out[str(key)] = TranslatedText(str(key), str(entry.get("en", "")), str(entry["text"]).strip(),
-                                           str(entry.get("origin", TRANSLATION)))
+            out[str(key)] = TranslatedText(
+                str(key),
+                str(entry.get("en", "")),
+                str(entry["text"]).strip(),
+                str(entry.get("origin", TRANSLATION)),
+            )
     return out
 
 
@@ -144,31 +148,47 @@ def _localised(model: MaturityModel, lang: str) -> MaturityModel:
         return translated(lang, model.id, key, english)
 
     levels = [
-        level.model_copy(update={
-            "name": t(f"levels.{level.number}.name", level.name),
-            "description": t(f"levels.{level.number}.description", level.description),
-            "practices": [t(f"levels.{level.number}.practices.{i}", p) for i, p in enumerate(level.practices)],
-        })
+        level.model_copy(
+            update={
+                "name": t(f"levels.{level.number}.name", level.name),
+                "description": t(f"levels.{level.number}.description", level.description),
+                "practices": [
+                    t(f"levels.{level.number}.practices.{i}", p)
+                    for i, p in enumerate(level.practices)
+                ],
+            }
+        )
         for level in model.levels
     ]
     competencies = [
-        c.model_copy(update={
-            "name": t(f"competencies.{c.id}.name", c.name),
-            "description": t(f"competencies.{c.id}.description", c.description),
-            "guiding_question": t(f"competencies.{c.id}.guiding_question", c.guiding_question),
-            "descriptors": {n: t(f"competencies.{c.id}.descriptors.{n}", d) for n, d in c.descriptors.items()},
-            "items": [i.model_copy(update={"text": t(f"items.{i.id}.text", i.text)}) for i in c.items],
-        })
+        c.model_copy(
+            update={
+                "name": t(f"competencies.{c.id}.name", c.name),
+                "description": t(f"competencies.{c.id}.description", c.description),
+                "guiding_question": t(f"competencies.{c.id}.guiding_question", c.guiding_question),
+                "descriptors": {
+                    n: t(f"competencies.{c.id}.descriptors.{n}", d)
+                    for n, d in c.descriptors.items()
+                },
+                "items": [
+                    i.model_copy(update={"text": t(f"items.{i.id}.text", i.text)}) for i in c.items
+                ],
+            }
+        )
         for c in model.competencies
     ]
-    scale = model.scale.model_copy(update={"labels": {v: t(f"scale.labels.{v}", lbl) for v, lbl in model.scale.labels.items()}})
-    return model.model_copy(update={
-        "name": t("name", model.name),
-        "description": t("description", model.description),
-        "scale": scale,
-        "levels": levels,
-        "competencies": competencies,
-    })
+    scale = model.scale.model_copy(
+        update={"labels": {v: t(f"scale.labels.{v}", lbl) for v, lbl in model.scale.labels.items()}}
+    )
+    return model.model_copy(
+        update={
+            "name": t("name", model.name),
+            "description": t("description", model.description),
+            "scale": scale,
+            "levels": levels,
+            "competencies": competencies,
+        }
+    )
 
 
 def competency_name(model_id: str, competency_id: str, english: str) -> str:
@@ -188,7 +208,11 @@ def template(model: MaturityModel, lang: str) -> dict:
     out = {}
     for key, english in model_texts(model).items():
         old = existing.get(key)
-        out[key] = {"en": english, "text": old.text if old else "", "origin": old.origin if old else TRANSLATION}
+        out[key] = {
+            "en": english,
+            "text": old.text if old else "",
+            "origin": old.origin if old else TRANSLATION,
+        }
     return {"model": model.id, "language": lang, "texts": out}
 
 
@@ -198,5 +222,9 @@ def file_template(name: str, english: dict[str, str], lang: str) -> dict:
     out = {}
     for key, value in english.items():
         old = existing.get(key)
-        out[key] = {"en": value, "text": old.text if old else "", "origin": old.origin if old else TRANSLATION}
+        out[key] = {
+            "en": value,
+            "text": old.text if old else "",
+            "origin": old.origin if old else TRANSLATION,
+        }
     return {"file": name, "language": lang, "texts": out}

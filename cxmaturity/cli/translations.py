@@ -36,14 +36,20 @@ def skeleton(name: str, english: dict[str, str], lang: str) -> dict:
     out = {}
     for key, value in english.items():
         old = existing.get(key)
-        out[key] = {"en": value, "text": old.text if old else "", "origin": old.origin if old else translations.TRANSLATION}
+        out[key] = {
+            "en": value,
+            "text": old.text if old else "",
+            "origin": old.origin if old else translations.TRANSLATION,
+        }
     return {"file": name, "language": lang, "texts": out}
 
 
 def cmd_translations(args) -> int:
     lang = i18n.supported(args.lang)
     if lang is None or lang == i18n.SOURCE_LANGUAGE:
-        raise CliError(f"unknown language '{args.lang}' (one of: {', '.join(c for c in i18n.LANGUAGES if c != 'en')})")
+        raise CliError(
+            f"unknown language '{args.lang}' (one of: {', '.join(c for c in i18n.LANGUAGES if c != 'en')})"
+        )
     folder = translations.TRANSLATIONS_DIR / lang
     folder.mkdir(parents=True, exist_ok=True)
     files = {m.id: translations.template(m, lang) for m in load_models().values()}

@@ -13,7 +13,6 @@ from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 
-
 from cxmaturity import i18n, rules
 from cxmaturity.i18n import _
 
@@ -27,7 +26,9 @@ def digits(text: object) -> str:
     return value.translate(PERSIAN_DIGITS) if i18n.current() == "fa" else value
 
 
-def number(value: float | None, digits_after: int = 2, signed: bool = False, digits: int | None = None) -> str:
+def number(
+    value: float | None, digits_after: int = 2, signed: bool = False, digits: int | None = None
+) -> str:
     """2.78 ('2,78' in Turkish and Russian, '۲٫۷۸' in Persian); '+0.21' when signed; '–' when missing."""
     if digits is not None:
         digits_after = digits
@@ -39,7 +40,9 @@ def number(value: float | None, digits_after: int = 2, signed: bool = False, dig
     pattern = "0." + "0" * digits_after if digits_after else "0"
     if signed:
         pattern = f"+{pattern};-{pattern}"
-    text = format_decimal(value, format=pattern, locale=i18n.babel_locale(lang), numbering_system="default")
+    text = format_decimal(
+        value, format=pattern, locale=i18n.babel_locale(lang), numbering_system="default"
+    )
     return _digits_for(lang, text)
 
 
@@ -50,7 +53,9 @@ def integer(value: int | None) -> str:
     lang = i18n.current()
     if lang == i18n.SOURCE_LANGUAGE:
         return str(value)
-    return _digits_for(lang, format_decimal(value, locale=i18n.babel_locale(lang), numbering_system="default"))
+    return _digits_for(
+        lang, format_decimal(value, locale=i18n.babel_locale(lang), numbering_system="default")
+    )
 
 
 def percent(share: float | None, digits_after: int = 0) -> str:
@@ -64,7 +69,9 @@ def percent(share: float | None, digits_after: int = 0) -> str:
     pattern = locale.percent_formats[None].pattern  # where the sign goes: '%10', '10 %', '10%'
     if digits_after:
         pattern = pattern.replace("0", "0." + "0" * digits_after, 1)
-    return _digits_for(lang, format_percent(share, format=pattern, locale=locale, numbering_system="default"))
+    return _digits_for(
+        lang, format_percent(share, format=pattern, locale=locale, numbering_system="default")
+    )
 
 
 def p_value(p: float | None) -> str:
