@@ -14,17 +14,19 @@ if "_app_ran" not in st.session_state:  # a session's first run only: later reru
 
 import ui  # noqa: E402  (after the style above: the imports take a moment on a cold start)
 from cxmaturity.errors import DatabaseUnavailable  # noqa: E402
+from cxmaturity.i18n import _  # noqa: E402
 
 # the icon is served by this app: a Material icon here would be fetched from an outside font server
 ICON = str(Path(__file__).resolve().parent / "data" / "icon.png")
-st.set_page_config(page_title="CX Maturity Dashboard", page_icon=ICON, layout="wide")
+lang = ui.use_language()  # before any text: the page title, the spinner, the sign-in page
+st.set_page_config(page_title=_("CX Maturity Dashboard"), page_icon=ICON, layout="wide")
 ui.print_styles()
 
 if st.query_params.get("wave"):
     # a survey link: the questionnaire and nothing else (no sign-in, no sidebar, no other page)
     try:
         ui.prepare_database()
-        st.navigation([st.Page("pages/respond.py", title="Survey", default=True)], position="hidden").run()
+        st.navigation([st.Page("pages/respond.py", title=_("Survey"), default=True)], position="hidden").run()
     except DatabaseUnavailable as exc:
         ui.database_problem(exc)
     st.stop()
@@ -32,6 +34,8 @@ if st.query_params.get("wave"):
 try:
     ui.prepare_database()
     user = ui.require_sign_in()
+    with st.sidebar:
+        ui.language_picker()
     ui.sidebar_selectors()
 except DatabaseUnavailable as exc:
     ui.database_problem(exc)
@@ -45,25 +49,25 @@ def page(path: str, title: str, icon: str, **kwargs) -> st.Page:
 
 
 dashboard_pages = [
-    page("pages/overview.py", "Overview", ":material/dashboard:", default=True),
-    page("pages/competencies.py", "Competencies", ":material/radar:"),
-    page("pages/benchmarks.py", "Benchmarks & peers", ":material/leaderboard:"),
-    page("pages/progress.py", "Progress", ":material/trending_up:"),
-    page("pages/plan.py", "Action plan", ":material/checklist:"),
-    page("pages/selftest.py", "Self-test", ":material/quiz:"),
+    page("pages/overview.py", _("Overview"), ":material/dashboard:", default=True),
+    page("pages/competencies.py", _("Competencies"), ":material/radar:"),
+    page("pages/benchmarks.py", _("Benchmarks & peers"), ":material/leaderboard:"),
+    page("pages/progress.py", _("Progress"), ":material/trending_up:"),
+    page("pages/plan.py", _("Action plan"), ":material/checklist:"),
+    page("pages/selftest.py", _("Self-test"), ":material/quiz:"),
 ]
 # pages a role may not use are not registered at all (and the domain refuses them too)
 data_pages = []
 if user.may_upload:
-    data_pages.append(page("pages/upload.py", "Upload", ":material/upload_file:"))
-    data_pages.append(page("pages/waves.py", "Survey waves", ":material/forum:"))
-    data_pages.append(page("pages/manage.py", "Manage data", ":material/inventory_2:"))
-data_pages.append(page("pages/models.py", "Models & sources", ":material/menu_book:"))
+    data_pages.append(page("pages/upload.py", _("Upload"), ":material/upload_file:"))
+    data_pages.append(page("pages/waves.py", _("Survey waves"), ":material/forum:"))
+    data_pages.append(page("pages/manage.py", _("Manage data"), ":material/inventory_2:"))
+data_pages.append(page("pages/models.py", _("Models & sources"), ":material/menu_book:"))
 if user.may_administer and ui.auth_mode() != "none":
-    data_pages.append(page("pages/users.py", "Users & audit log", ":material/admin_panel_settings:"))
+    data_pages.append(page("pages/users.py", _("Users & audit log"), ":material/admin_panel_settings:"))
 
 _folder_navigation.empty()
-navigation = st.navigation({"Dashboard": dashboard_pages, "Data": data_pages})
+navigation = st.navigation({_("Dashboard"): dashboard_pages, _("Data"): data_pages})
 deep_link = ui.app_ran()
 if deep_link in by_path:
     st.switch_page(by_path[deep_link])

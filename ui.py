@@ -14,11 +14,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from cxmaturity import access, rules, services
+from cxmaturity import access, i18n, rules, services, translations
 from cxmaturity.charts import PLOTLY_CONFIG
 from cxmaturity.exports import safe_cell
+from cxmaturity.i18n import _, ngettext
 from cxmaturity.report import board_report, missing_requirements
 from cxmaturity.views import benchmarks as benchmarks_views
 from cxmaturity.views import competencies as competency_views
@@ -80,14 +82,15 @@ def clear_caches() -> None:
 
 
 def _cached(name: str, compute, *key):
-    return _VIEWS.get((name, services.database_url(), *key), compute)
+    # views hold sentences and names: each language is its own entry
+    return _VIEWS.get((name, services.database_url(), i18n.current(), *key), compute)
 
 
 def _prepare(url: str) -> None:
     with _prepared_lock:
         if url in _prepared:
             return
-    with st.spinner("Preparing the database…"):
+    with st.spinner(_("Preparing the database…")):
         services.prepare(url)
     with _prepared_lock:
         _prepared.add(url)
@@ -160,7 +163,7 @@ def require_sign_in():
     # The sign-in form is the only page registered: without a navigation, Streamlit would list
     # the files of pages/ in the sidebar to anonymous visitors.
     page = _oidc_sign_in_page if mode == "oidc" else _password_sign_in_page
-    st.navigation([st.Page(page, title="Sign in", default=True)], position="hidden").run()
+    st.navigation([st.Page(page, title=_("Sign in"), default=True)], position="hidden").run()
     st.stop()
 
 
@@ -172,26 +175,26 @@ def _oidc_account():
 
 
 def _oidc_sign_in_page() -> None:
-    st.title("CX Maturity Dashboard")
+    st.title(_("CX Maturity Dashboard"))
     if not st.user.is_logged_in:
-        st.write("Sign in with your organisation's account to see your CX maturity results.")
-        if st.button("Sign in", type="primary"):
+        st.write(_("Sign in with your organisation's account to see your CX maturity results."))
+        if st.button(_("Sign in"), type="primary"):
             st.login()
         return
-    st.error("Your account has no access to this dashboard. Ask an administrator to add you.")
-    if st.button("Sign out"):
+    st.error(_("Your account has no access to this dashboard. Ask an administrator to add you."))
+    if st.button(_("Sign out")):
         st.logout()
 
 
 def _password_sign_in_page() -> None:
-    _, middle, _ = st.columns([1, 2, 1])  # a form of reading width, not the whole screen
+    _left, middle, _right = st.columns([1, 2, 1])  # a form of reading width, not the whole screen
     with middle:
-        st.title("CX Maturity Dashboard")
-        st.caption("Sign in to see your organisation's CX maturity results.")
+        st.title(_("CX Maturity Dashboard"))
+        st.caption(_("Sign in to see your organisation's CX maturity results."))
         with st.form("sign_in"):
-            email = st.text_input("Email", key="sign_in_email")
-            password = st.text_input("Password", type="password", key="sign_in_password")
-            submitted = st.form_submit_button("Sign in", type="primary")
+            email = st.text_input(_("Email"), key="sign_in_email")
+            password = st.text_input(_("Password"), type="password", key="sign_in_password")
+            submitted = st.form_submit_button(_("Sign in"), type="primary")
         if submitted:
             result = services.authenticate(email, password)
             if result.ok:
@@ -235,8 +238,8 @@ def print_styles() -> None:
 def database_problem(exc: Exception) -> None:
     """The page a person sees when the database cannot be used: what is wrong, in words, and
     no traceback; then the run stops."""
-    st.error(f"The dashboard cannot use its database: {md(str(exc))}", icon=":material/database:")
-    st.caption("Nothing was changed. An administrator can run `cxmaturity check` on the server.")
+    st.error(_("The dashboard cannot use its database: {problem}").format(problem=md(str(exc))), icon=":material/database:")
+    st.caption(_("Nothing was changed. An administrator can run `cxmaturity check` on the server."))
     st.stop()
 
 
@@ -270,29 +273,29 @@ def sidebar_selectors() -> Selection:
     if pending is not None:
         st.session_state["org"], st.session_state["model"], st.session_state["assessment"] = pending
     with st.sidebar:
-        st.markdown("### Assessment")
+        st.markdown("### " + _("Assessment"))
         if not orgs:
-            st.caption("No assessments yet.")
+            st.caption(_("No assessments yet."))
             st.session_state["selection"] = Selection(None, None, None)
             _mode_caption()
             return st.session_state["selection"]
         if st.session_state.get("org") not in orgs:
             st.session_state["org"] = orgs[0]
-        org = st.selectbox("Organisation", orgs, key="org")
+        org = st.selectbox(_("Organisation"), orgs, key="org")
         items = _assessments(org, version, current_user())
         model_ids = list(dict.fromkeys(a.model_id for a in items))
         model_names = selection_views.model_names()
         if st.session_state.get("model") not in model_ids:
             st.session_state["model"] = model_ids[0] if model_ids else None
         model_id = st.selectbox(
-            "Maturity model", model_ids, key="model", format_func=lambda m: model_names.get(m, m)
+            _("Maturity model"), model_ids, key="model", format_func=lambda m: model_names.get(m, m)
         ) if model_ids else None
         choices = [a for a in reversed(items) if a.model_id == model_id]  # newest first
         labels = {a.id: a.display for a in choices}
         if st.session_state.get("assessment") not in labels:
             st.session_state["assessment"] = choices[0].id if choices else None
         assessment_id = st.selectbox(
-            "Assessment", list(labels), key="assessment", format_func=lambda i: labels.get(i, str(i))
+            _("Assessment"), list(labels), key="assessment", format_func=lambda i: labels.get(i, str(i))
         ) if choices else None
         _mode_caption()
     selection = Selection(org, model_id, assessment_id)
@@ -304,12 +307,12 @@ def _mode_caption() -> None:
     user = current_user()
     if user.may_administer:
         for problem in services.model_problems():  # a broken model file: the others keep working
-            st.warning(f"A maturity model file was left out: {md(problem)}", icon=":material/warning:")
+            st.warning(_("A maturity model file was left out: {problem}").format(problem=md(problem)), icon=":material/warning:")
     if auth_mode() == "none":
-        st.caption("Local mode: the dashboard listens on this computer only.")
+        st.caption(_("Local mode: the dashboard listens on this computer only."))
     else:
-        st.caption(f"Signed in as {md(user.email)} ({user.role})")
-        if st.button("Sign out", key="sign_out"):
+        st.caption(_("Signed in as {email} ({role})").format(email=i18n.isolate(md(user.email)), role=role_name(user.role)))
+        if st.button(_("Sign out"), key="sign_out"):
             sign_out()
 
 
@@ -326,15 +329,15 @@ def require_assessment() -> Selection:
     """The current selection, or an empty state pointing to Upload (and stop the page)."""
     sel = selection()
     if sel.org is None or sel.assessment_id is None:
-        st.info("No assessment yet. Upload a survey file to see your maturity level, radar and progress.")
-        st.page_link(UPLOAD_PAGE, label="Upload an assessment", icon=":material/upload_file:")
+        st.info(_("No assessment yet. Upload a survey file to see your maturity level, radar and progress."))
+        st.page_link(UPLOAD_PAGE, label=_("Upload an assessment"), icon=":material/upload_file:")
         st.stop()
     return sel
 
 
 def chart(fig) -> None:
     # theme=None keeps the charts' own colour-blind-safe styling consistent across pages
-    st.plotly_chart(fig, width="stretch", theme=None, config=PLOTLY_CONFIG)
+    st.plotly_chart(rtl_figure(fig), width="stretch", theme=None, config=PLOTLY_CONFIG)
 
 
 fmt = formats.number  # the one number formatter (cxmaturity.views.format)
@@ -395,18 +398,20 @@ def plan_view(org: str, model_id: str, version: str):
 def target_form(sel: Selection, model, user) -> None:
     """Set a competency's target level at one horizon (Progress and Action plan)."""
     with st.form("set_target"):
-        st.markdown("**Set a target**")
+        st.markdown("**" + _("Set a target") + "**")
+        model = translations.localised(model)
         names = {c.id: c.name for c in model.competencies}
-        levels = {lv.number: f"{lv.number} · {lv.name}" for lv in model.levels}
+        levels = {lv.number: f"{formats.integer(lv.number)} · {lv.name}" for lv in model.levels}
         c1, c2, c3 = st.columns(3)
-        competency = c1.selectbox("Competency", list(names), format_func=names.get, key="target_competency")
+        competency = c1.selectbox(_("Competency"), list(names), format_func=names.get, key="target_competency")
         horizon = c2.selectbox(
-            "Horizon", list(rules.TARGET_HORIZONS), format_func=lambda m: f"{m} months", index=1, key="target_horizon"
+            _("Horizon"), list(rules.TARGET_HORIZONS), format_func=months, index=1, key="target_horizon"
         )
-        level = c3.selectbox("Target level", list(levels), format_func=levels.get, key="target_level")
-        if st.form_submit_button("Save target"):
+        level = c3.selectbox(_("Target level"), list(levels), format_func=levels.get, key="target_level")
+        if st.form_submit_button(_("Save target")):
             services.set_target(sel.org, sel.model_id, competency, horizon, level, user=user)
-            st.toast(f"Target saved: {names[competency]} at level {levels[level]} within {horizon} months.")
+            st.toast(_("Target saved: {competency} at level {level} within {months}.").format(
+                competency=names[competency], level=levels[level], months=months(horizon)))
             st.rerun()
 
 
@@ -431,15 +436,15 @@ def board_report_button(sel: Selection, date: dt.date) -> None:
         return board_report(sel.org, sel.model_id, sel.assessment_id, user=user)
 
     st.download_button(
-        "Board report (PDF)",
+        _("Board report (PDF)"),
         data=make_pdf,
         file_name=overview_views.report_file_name(sel.org, date),
         mime="application/pdf",
         on_click="ignore",
         icon=":material/picture_as_pdf:",
-        help=("Not available here: it needs " + "; ".join(missing) + ".") if missing else
-        "An A4 report of this assessment for people without access: summary, competencies, departments, "
-        "progress, method and sources. Takes a few seconds.",
+        help=_("Not available here: it needs {requirements}.").format(requirements="; ".join(missing)) if missing else
+        _("An A4 report of this assessment for people without access: summary, competencies, departments, "
+          "progress, method and sources. Takes a few seconds."),
         disabled=bool(missing),
         key="board_report",
     )
@@ -449,20 +454,25 @@ def focus_summary(focus) -> None:
     """A weak competency in a few lines: score and level, what pulls it down, the next level when
     it is the competency's own text, and its open initiatives."""
     st.markdown(
-        f"**{md(focus.name)}**{mark(focus.name_mark)} — {fmt(focus.score)}, level {focus.level} {md(focus.level_name or '')}"
+        f"**{md(focus.name)}**{mark(focus.name_mark)} — "
+        + _("{score}, level {level} {level_name}").format(
+            score=fmt(focus.score), level=formats.integer(focus.level), level_name=md(focus.level_name or ""))
     )
     if focus.practices:
         st.markdown(
-            "Pulling it down:\n" + "\n".join(f"- {md(p.text)} ({fmt(p.mean)}){mark(p.mark)}" for p in focus.practices)
+            _("Pulling it down:") + "\n" + "\n".join(f"- {md(p.text)} ({fmt(p.mean)}){mark(p.mark)}" for p in focus.practices)
         )
     elif focus.practices_checked:
-        st.caption(f"No single practice stands out: each is within {rules.PULLING_DOWN_MARGIN} of the competency's score.")
+        st.caption(_("No single practice stands out: each is within {margin} of the competency's score.").format(
+            margin=fmt(rules.PULLING_DOWN_MARGIN)))
     if focus.next_level_name and not focus.next_shared:
-        st.markdown(f"*Next, {md(focus.next_level_name)}:* {md(focus.next_description or '')}{mark(focus.next_mark)}")
+        st.markdown("*" + _("Next, {level}:").format(level=md(focus.next_level_name)) + "* "
+                    + f"{md(focus.next_description or '')}{mark(focus.next_mark)}")
     if focus.initiatives:
         st.markdown(
-            "Open initiatives:\n"
-            + "\n".join(f"- {md(i.title)} — {md(i.owner)}, due {fmt_day(i.due)}" for i in focus.initiatives)
+            _("Open initiatives:") + "\n"
+            + "\n".join("- " + _("{title} — {owner}, due {date}").format(
+                title=md(i.title), owner=i18n.isolate(md(i.owner)), date=fmt_day(i.due)) for i in focus.initiatives)
         )
 
 
@@ -471,7 +481,8 @@ def focus_details(focus, quotes: bool = True) -> None:
     in the original language)."""
     if not focus.advice:
         return
-    with st.expander(f"What the sources recommend for {md(focus.name)} ({len(focus.advice)})"):
+    with st.expander(_("What the sources recommend for {name} ({count})").format(
+            name=md(focus.name), count=formats.integer(len(focus.advice)))):
         for advice in focus.advice:
             advice_lines(advice, quotes)
 
@@ -479,9 +490,9 @@ def focus_details(focus, quotes: bool = True) -> None:
 def advice_lines(advice, quotes: bool = False) -> None:
     """One recommendation: its topic and English, then its source and marks (and its original)."""
     st.markdown(f"**{md(advice.topic)}** — {md(advice.text)}")
-    st.caption(f"Source: {md(advice.source)}" + "".join(f" · *{m}*" for m in advice.marks))
+    st.caption(_("Source: {source}").format(source=md(advice.source)) + "".join(f" · *{m}*" for m in advice.marks))
     if quotes:
-        st.caption(f"{md(advice.language or 'Original')}: {md(advice.quote)}")
+        st.caption(f"{md(advice.language or _('Original'))}: {md(advice.quote)}")
 
 
 def shared_next_levels(focus_list) -> None:
@@ -491,7 +502,7 @@ def shared_next_levels(focus_list) -> None:
         if focus.next_shared and focus.next_level_name and focus.next_level_name not in shown:
             shown.add(focus.next_level_name)
             st.markdown(
-                f"*Next level for the whole programme, {md(focus.next_level_name)}:* "
+                "*" + _("Next level for the whole programme, {level}:").format(level=md(focus.next_level_name)) + "* "
                 f"{md(focus.next_description or '')}{mark(focus.next_mark)}"
             )
 
@@ -530,7 +541,7 @@ def _remember(form, prefix: str, answers: dict, step: int) -> None:
     st.query_params["s"] = str(step)
 
 
-def questionnaire(form, prefix: str, intro=None, submit_label: str = "Submit answers") -> dict | None:
+def questionnaire(form, prefix: str, intro=None, submit_label: str | None = None) -> dict | None:
     """Show the questionnaire one part at a time with a progress bar; returns the answers
     ({item: value or None}) when the last part is submitted, else None. ``intro``: a function
     drawing a first part (department, role, code)."""
@@ -557,18 +568,20 @@ def questionnaire(form, prefix: str, intro=None, submit_label: str = "Submit ans
             if choice is not None:
                 answers[q.item] = choice
     answered = sum(1 for i in form.items if i in answers)
-    progress.progress(step / len(parts), text=f"Part {step + 1} of {len(parts)} · {answered} of {len(form.items)} answered")
+    progress.progress(step / len(parts), text=_("Part {part} of {parts} · {answered} of {items} answered").format(
+        part=formats.integer(step + 1), parts=formats.integer(len(parts)),
+        answered=formats.integer(answered), items=formats.integer(len(form.items))))
     _remember(form, prefix, answers, step)
     back, forward = st.columns(2)
-    if step > 0 and back.button("Back", key=f"{prefix}_back_{step}", icon=":material/arrow_back:"):
+    if step > 0 and back.button(_("Back"), key=f"{prefix}_back_{step}", icon=":material/arrow_back:"):
         st.session_state[f"{prefix}_step"] = step - 1
         st.rerun()
     if step < len(parts) - 1:
-        if forward.button("Next", key=f"{prefix}_next_{step}", type="primary", icon=":material/arrow_forward:"):
+        if forward.button(_("Next"), key=f"{prefix}_next_{step}", type="primary", icon=":material/arrow_forward:"):
             st.session_state[f"{prefix}_step"] = step + 1
             st.rerun()
         return None
-    if forward.button(submit_label, key=f"{prefix}_submit", type="primary"):
+    if forward.button(submit_label or _("Submit answers"), key=f"{prefix}_submit", type="primary"):
         return {i: (None if answers.get(i) in (None, DONT_KNOW_OPTION) else answers[i]) for i in form.items}
     return None
 
@@ -578,3 +591,88 @@ def forget_questionnaire(prefix: str) -> None:
         del st.session_state[key]
     for param in ("a", "s"):
         st.query_params.pop(param, None)
+
+
+# --- languages ------------------------------------------------------------------------------
+
+LANGUAGE_KEY = "language"
+
+
+def months(count: int) -> str:
+    """'6 months' in the language (Russian: '6 месяцев', '24 месяца')."""
+    return ngettext("{n} month", "{n} months", count).format(n=formats.integer(count))
+
+
+def role_name(role: str) -> str:
+    return {access.ADMIN: _("administrator"), access.ANALYST: _("analyst"), access.VIEWER: _("viewer")}.get(role, role)
+
+
+def use_language() -> str:
+    """The language of this run: the address's ?lang= first (a shared link opens in its language),
+    then the session's choice, then the browser's language; kept in the address."""
+    asked = i18n.supported(st.query_params.get("lang"))
+    chosen = asked or st.session_state.get(LANGUAGE_KEY) or i18n.supported(_browser_locale()) or i18n.SOURCE_LANGUAGE
+    st.session_state[LANGUAGE_KEY] = chosen
+    lang = i18n.set_language(chosen)
+    if st.query_params.get("lang") != lang:
+        st.query_params["lang"] = lang
+    if i18n.is_rtl(lang):
+        st.html(RTL_CSS)
+    return lang
+
+
+def _browser_locale() -> str | None:
+    try:
+        return st.context.locale
+    except Exception:  # no browser behind this run (a bare script run): the source language
+        return None
+
+
+def _choose_language() -> None:
+    st.session_state[LANGUAGE_KEY] = st.session_state["language_picker"]
+    st.query_params["lang"] = st.session_state["language_picker"]
+
+
+def language_picker() -> None:
+    """The language choice at the top of the sidebar, each language in its own name."""
+    st.session_state["language_picker"] = i18n.current()
+    st.selectbox(
+        _("Language"), list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key="language_picker",
+        on_change=_choose_language,
+    )
+
+
+# Right to left for the whole page (main area, sidebar, tables, forms), in a font that shapes
+# Persian well (Vazirmatn when the reader has it, else Noto or Tahoma); Material icons keep theirs.
+RTL_CSS = """
+<style>
+.stApp, [data-testid="stSidebar"], [data-testid="stMain"], [data-testid="stMarkdownContainer"],
+[data-testid="stWidgetLabel"], [data-testid="stForm"], [data-testid="stExpander"], [data-testid="stTable"],
+[data-testid="stMetric"], [data-testid="stAlert"], [data-testid="stCaptionContainer"] { direction: rtl; text-align: right; }
+[data-testid="stAppViewContainer"] { flex-direction: row-reverse; }
+.stApp, .stApp p, .stApp li, .stApp label, .stApp h1, .stApp h2, .stApp h3, .stApp h4, .stApp button,
+.stApp input, .stApp textarea, .stApp [data-baseweb="select"] {
+  font-family: "Vazirmatn", "Noto Sans Arabic", "Noto Naskh Arabic", "Tahoma", sans-serif;
+}
+[data-testid="stIconMaterial"] { font-family: "Material Symbols Rounded" !important; }
+[data-testid="stMarkdownContainer"] ul, [data-testid="stMarkdownContainer"] ol { padding-right: 1.2em; padding-left: 0; }
+</style><span></span>
+"""
+
+
+def rtl_figure(fig):
+    """A chart read right to left: horizontal bars grow leftwards from a value axis on the
+    right, category labels on the right, legends on the right. Other charts keep their layout."""
+    if not i18n.is_rtl():
+        return fig
+    fig = go.Figure(fig)  # a copy: the cached figure is shared by every run in this language
+    horizontal = any(getattr(t, "orientation", None) == "h" for t in fig.data if t.type == "bar")
+    if horizontal:
+        for axis in fig.select_xaxes():
+            if axis.range is not None:
+                axis.range = tuple(reversed(axis.range))
+            else:
+                axis.autorange = "reversed"
+        fig.update_yaxes(side="right")
+    fig.update_layout(legend={"x": 1, "xanchor": "right"})
+    return fig
