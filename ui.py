@@ -14,11 +14,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from cxmaturity import access, i18n, rules, services, translations
 from cxmaturity.charts import PLOTLY_CONFIG
+from cxmaturity.charts.direction import for_reading_direction
 from cxmaturity.exports import safe_cell
 from cxmaturity.i18n import _, ngettext
 from cxmaturity.report import board_report, missing_requirements
@@ -337,7 +337,7 @@ def require_assessment() -> Selection:
 
 def chart(fig) -> None:
     # theme=None keeps the charts' own colour-blind-safe styling consistent across pages
-    st.plotly_chart(rtl_figure(fig), width="stretch", theme=None, config=PLOTLY_CONFIG)
+    st.plotly_chart(for_reading_direction(fig), width="stretch", theme=None, config=PLOTLY_CONFIG)
 
 
 fmt = formats.number  # the one number formatter (cxmaturity.views.format)
@@ -430,10 +430,11 @@ def board_report_button(sel: Selection, date: dt.date) -> None:
     """One click: the PDF is made when the button is pressed (on Streamlit's download thread), not
     on every page view. The user is read now: that thread has no session."""
     user = current_user()
+    lang = i18n.current()  # read now, like the user: the download thread has neither
     missing = missing_requirements()
 
     def make_pdf() -> bytes:
-        return board_report(sel.org, sel.model_id, sel.assessment_id, user=user)
+        return board_report(sel.org, sel.model_id, sel.assessment_id, lang, user=user)
 
     st.download_button(
         _("Board report (PDF)"),
@@ -658,21 +659,3 @@ RTL_CSS = """
 [data-testid="stMarkdownContainer"] ul, [data-testid="stMarkdownContainer"] ol { padding-right: 1.2em; padding-left: 0; }
 </style><span></span>
 """
-
-
-def rtl_figure(fig):
-    """A chart read right to left: horizontal bars grow leftwards from a value axis on the
-    right, category labels on the right, legends on the right. Other charts keep their layout."""
-    if not i18n.is_rtl():
-        return fig
-    fig = go.Figure(fig)  # a copy: the cached figure is shared by every run in this language
-    horizontal = any(getattr(t, "orientation", None) == "h" for t in fig.data if t.type == "bar")
-    if horizontal:
-        for axis in fig.select_xaxes():
-            if axis.range is not None:
-                axis.range = tuple(reversed(axis.range))
-            else:
-                axis.autorange = "reversed"
-        fig.update_yaxes(side="right")
-    fig.update_layout(legend={"x": 1, "xanchor": "right"})
-    return fig

@@ -9,10 +9,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cxmaturity import charts, rules, services
+from cxmaturity import charts, i18n, rules, services, translations
 from cxmaturity.access import User
-from cxmaturity.benchmarks import document_title
+from cxmaturity.benchmarks import SOURCE_DOCUMENTS, document_title
+from cxmaturity.charts.direction import for_reading_direction
 from cxmaturity.errors import InvalidInput
+from cxmaturity.i18n import _, ngettext
 from cxmaturity.models import NAME_OURS, TEXT_OURS, provenance
 from cxmaturity.scoring import AssessmentScore, item_statistics
 from cxmaturity.views import format as fmt
@@ -21,7 +23,7 @@ from cxmaturity.views import progress as progress_views
 from cxmaturity.views.focus import build_focus, weakest
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-REPORT_LANGUAGES = ("en",)  # the report's language; the others come with the translations (issue 14)
+REPORT_LANGUAGES = tuple(i18n.LANGUAGES)  # en, fa (right to left), tr, ru
 REPORT_PRIORITIES = 3  # the executive summary's priorities: the three weakest competencies
 CHART_SCALE = 2  # PNG at twice the size it is printed: sharp on paper and on a retina screen
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
@@ -58,6 +60,7 @@ class ReportContent:
     method: list[str]
     sources: list[str]
     ours: list[str]
+    translated: str | None = None  # in a language other than English: which texts are our translation
     figures: dict[str, object] = field(default_factory=dict)  # name -> plotly figure
     generated: dt.date = field(default_factory=dt.date.today)
 
@@ -73,12 +76,12 @@ def report_content(
     org: str, model_id: str, assessment_id: int | None = None, *, today: dt.date | None = None, user: User | None = None
 ) -> ReportContent:
     """The report's content for one assessment (default: the latest of the model)."""
-    model = services.model(model_id)
+    model = translations.localised(services.model(model_id))
     assessment_id = assessment_id or _latest_assessment(org, model.id, user)
     view = overview_views.overview(org, model.id, assessment_id, user=user)
     h = view.headline
     scores = AssessmentScore.from_dict(services.get_scores(org, assessment_id, user=user))
-    answers, _ = services.get_assessment_answers(org, assessment_id, user=user)
+    answers, _problems = services.get_assessment_answers(org, assessment_id, user=user)
     progress = progress_views.progress_view(org, model.id, today=today, user=user)
     plan = services.plan(org, model.id, today=today, user=user)
 
@@ -97,14 +100,15 @@ def report_content(
         {
             "name": f.name,
             "score": fmt.number(f.score),
-            "level": f"{f.level} {f.level_name}" if f.level else fmt.MISSING,
+            "level": f"{fmt.integer(f.level)} {f.level_name}" if f.level else fmt.MISSING,
             "next_level": None if f.next_shared else f.next_level_name,
             "next": f.next_description,
             "next_mark": f.next_mark,
             "practices": [f"{p.text} ({fmt.number(p.mean)})" for p in f.practices],
             "advice": [(a.topic, a.text, a.source, a.marks) for a in f.advice[:2]],
             "initiatives": [
-                f"{i.title} — {i.owner}, due {fmt.day(i.due)}" + (" (overdue)" if plan.overdue(i) else "")
+                _("{title} — {owner}, due {date}").format(title=i.title, owner=i18n.isolate(i.owner), date=fmt.day(i.due))
+                + (" (" + _("overdue") + ")" if plan.overdue(i) else "")
                 for i in f.initiatives
             ],
         }
@@ -118,9 +122,10 @@ def report_content(
             "name": c.name,
             "mark": provenance(model.competency(c.id), "name"),
             "score": fmt.number(c.score),
-            "level": f"{c.level} {c.level_name}" if c.level else fmt.MISSING,
+            "level": f"{fmt.integer(c.level)} {c.level_name}" if c.level else fmt.MISSING,
             "change": fmt.number(c.delta, signed=True) if c.delta is not None else fmt.MISSING,
-            "verdict": c.verdict or "first assessment",
+            "verdict": fmt.verdict(c.verdict) if c.verdict else _("first assessment"),
+            "verdict_class": (c.verdict or "first").replace(" ", "-"),
         }
         for c in view.cards
     ]
@@ -129,26 +134,36 @@ def report_content(
     history = progress.assessments
     progress_sentence = progress.headline
     if progress.next_due is not None:
-        progress_sentence += (
-            f" The next assessment is due between {fmt.day(progress.next_due.earliest)} and "
-            f"{fmt.day(progress.next_due.latest)}: {progress_views.reassess_citation()}"
+        progress_sentence += " " + _("The next assessment is due between {earliest} and {latest}: {citation}").format(
+            earliest=fmt.day(progress.next_due.earliest), latest=fmt.day(progress.next_due.latest),
+            citation=progress_views.reassess_citation(),
         )
 
     ours = []
     if provenance(model):
-        ours.append("the model's summary")
+        ours.append(_("the model's summary"))
     if any(provenance(c, "name") for c in model.competencies):
-        ours.append(f"competency names marked '{NAME_OURS}'")
+        ours.append(_("competency names marked '{mark}'").format(mark=_(NAME_OURS)))
     if any(provenance(c, "description") for c in model.competencies):
-        ours.append("the competency descriptions")
+        ours.append(_("the competency descriptions"))
     if any(provenance(i) for c in model.competencies for i in c.items):
-        ours.append("the questionnaire's statements")
+        ours.append(_("the questionnaire's statements"))
     if any(lv.ours for lv in model.levels):
-        ours.append("the level texts marked as ours")
+        ours.append(_("the level texts marked as ours"))
     if any(provenance(lv, "name") for lv in model.levels):
-        ours.append("level names inferred by this project")
+        ours.append(_("level names inferred by this project"))
     if provenance(model.scale):
-        ours.append("the answer scale")
+        ours.append(_("the answer scale"))
+    translated = None
+    if i18n.current() != i18n.SOURCE_LANGUAGE:
+        table = translations.texts(i18n.current(), model.id)
+        own = sorted({t.source_document for t in table.values() if t.source_document})
+        translated = _(
+            "In this language the model's texts are this project's translation of the English reference text, "
+            "except those taken word for word from the source document ({sources})."
+        ).format(sources=", ".join(document_title(d) for d in _seed_names(own)) or "–") if own else _(
+            "In this language the model's texts are this project's translation of the English reference text."
+        )
 
     figures = {"radar": view.radar, "heatmap": charts.build_department_heatmap_figure(model, scores.groups)}
     if progress.timeline_figure is not None and history >= 2:
@@ -177,11 +192,12 @@ def report_content(
         progress_sentence=progress_sentence,
         targets=[
             {
-                "competency": t.competency_name,
-                "horizon": f"{t.horizon_months} months",
-                "target": f"{t.target_level} {t.target_level_name}",
-                "actual": str(t.actual_level) if t.actual_level else fmt.MISSING,
-                "met": "met" if t.met else f"{t.gap_levels} level(s) to go" if t.gap_levels is not None else fmt.MISSING,
+                "competency": translations.competency_name(model.id, t.competency, t.competency_name),
+                "horizon": ngettext("{n} month", "{n} months", t.horizon_months).format(n=fmt.integer(t.horizon_months)),
+                "target": f"{fmt.integer(t.target_level)} {translations.level_name(model.id, t.target_level, t.target_level_name)}",
+                "actual": fmt.integer(t.actual_level) if t.actual_level else fmt.MISSING,
+                "met": _("met") if t.met else ngettext("{n} level to go", "{n} levels to go", t.gap_levels).format(
+                    n=fmt.integer(t.gap_levels)) if t.gap_levels is not None else fmt.MISSING,
             }
             for t in progress.targets
         ],
@@ -196,25 +212,32 @@ def report_content(
             for i in due
         ],
         method=[
-            f"{model.name}: {len(model.competencies)} competencies, {len(model.levels)} levels, answered on a "
-            f"{model.scale.min}–{model.scale.max} scale by {h.respondents} respondents.",
-            "A respondent's competency score is the mean of their answered items; a competency's score is the "
-            "mean over its respondents, with a 95% confidence interval; the overall score is the weighted mean of "
-            "the competency scores" + (f"; points = {model.points_max} × (overall − {model.scale.min}) / "
-                                       f"({model.scale.max} − {model.scale.min}), rounded half up" if model.points_max else "")
-            + "; the level is the band that holds the score.",
-            f"A change counts as improved or declined only when Welch's t-test gives p < {rules.SIGNIFICANCE}; "
-            "otherwise it is 'no clear change'.",
-            f"Departments with fewer than {rules.MIN_GROUP_SIZE} respondents are hidden, and where exactly one "
-            "would be, the next smallest too, so no hidden score can be worked out from the total. Peer figures "
-            f"need at least {rules.MIN_PEER_ORGANISATIONS} other organisations and never name one.",
+            _("{model}: {competencies} competencies, {levels} levels, answered on a {low}–{high} scale by {respondents} respondents.").format(
+                model=model.name, competencies=fmt.integer(len(model.competencies)), levels=fmt.integer(len(model.levels)),
+                low=fmt.integer(model.scale.min), high=fmt.integer(model.scale.max), respondents=fmt.integer(h.respondents)),
+            (_("A respondent's competency score is the mean of their answered items; a competency's score is the "
+               "mean over its respondents, with a 95% confidence interval; the overall score is the weighted mean of "
+               "the competency scores; points = {points} × (overall − {low}) / ({high} − {low}), rounded half up; "
+               "the level is the band that holds the score.") if model.points_max else
+             _("A respondent's competency score is the mean of their answered items; a competency's score is the "
+               "mean over its respondents, with a 95% confidence interval; the overall score is the weighted mean of "
+               "the competency scores; the level is the band that holds the score.")).format(
+                points=fmt.integer(model.points_max), low=fmt.integer(model.scale.min), high=fmt.integer(model.scale.max)),
+            _("A change counts as improved or declined only when Welch's t-test gives p < {significance}; "
+              "otherwise it is 'no clear change'.").format(significance=fmt.number(rules.SIGNIFICANCE)),
+            _("Departments with fewer than {group} respondents are hidden, and where exactly one "
+              "would be, the next smallest too, so no hidden score can be worked out from the total. Peer figures "
+              "need at least {peers} other organisations and never name one.").format(
+                group=fmt.integer(rules.MIN_GROUP_SIZE), peers=fmt.integer(rules.MIN_PEER_ORGANISATIONS)),
         ],
         sources=list(dict.fromkeys(
-            [f"The model: {model.source.organisation}, as described in {document_title(model.source.document)}."]
-            + [source for _, source in [(s.text, s.source) for s in view.benchmark]]
-            + [f"The 6–12-month reassessment window: {document_title(rules.REASSESS_SOURCE)}."]
+            [_("The model: {organisation}, as described in {document}.").format(
+                organisation=model.source.organisation, document=document_title(model.source.document))]
+            + [s.source for s in view.benchmark]
+            + [_("The 6–12-month reassessment window: {document}.").format(document=document_title(rules.REASSESS_SOURCE))]
         )),
         ours=ours,
+        translated=translated,
         figures=figures,
         generated=today or dt.date.today(),
     )
@@ -255,6 +278,7 @@ def _png_charts(figures: dict[str, object]) -> dict[str, str]:
         out = {}
         async with kaleido.Kaleido(n=1) as k:
             for name, fig in figures.items():
+                fig = for_reading_direction(fig)
                 width, height = sizes.get(name, (900, 500))
                 height = max(height, int(getattr(fig.layout, "height", None) or height))
                 out[name] = await k.calc_fig(
@@ -271,7 +295,29 @@ def render_html(content: ReportContent, images: dict[str, str]) -> str:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-    return env.get_template("report.html").render(c=content, img=images, fmt=fmt, TEXT_OURS=TEXT_OURS)
+    lang = i18n.current()
+    return env.get_template("report.html").render(
+        c=content, img=images, fmt=fmt, TEXT_OURS=TEXT_OURS, _=_, ngettext=ngettext,
+        lang=lang, dir=i18n.direction(lang), fonts=REPORT_FONTS.get(lang, REPORT_FONTS["en"]),
+        counter_style="persian" if lang == "fa" else "decimal",
+        # inside a CSS string in the page margin: no quote or backslash may reach it
+        page_word=_css_words(_("Page")), of_word=_css_words(_("of")),
+    )
+
+
+REPORT_FONTS = {
+    "en": '"Noto Sans", "DejaVu Sans", sans-serif',
+    # Persian: Noto's Arabic-script faces (Debian fonts-noto-core) shape Persian; Vazirmatn if installed
+    "fa": '"Vazirmatn", "Noto Sans Arabic", "Noto Naskh Arabic", "Noto Sans", sans-serif',
+}
+
+
+def _css_words(text: str) -> str:
+    return "".join(ch for ch in text if ch not in "\\\"'<>{}&;")
+
+
+def _seed_names(numbers: list[str]) -> list[str]:
+    return [d for n in numbers for d in SOURCE_DOCUMENTS if d.startswith(f"{n}_")]
 
 
 def board_report(
@@ -289,8 +335,9 @@ def board_report(
         raise ReportError("the PDF report cannot be made on this machine: it needs " + "; ".join(missing))
     if lang not in REPORT_LANGUAGES:
         raise ReportError(f"the report is available in {', '.join(REPORT_LANGUAGES)}, not '{lang}'")
-    content = report_content(org, model_id, assessment_id, today=today, user=user)
-    html = render_html(content, _png_charts(content.figures))
+    with i18n.language(lang):  # every sentence, number, date and chart label in the report's language
+        content = report_content(org, model_id, assessment_id, today=today, user=user)
+        html = render_html(content, _png_charts(content.figures))
     # WeasyPrint (and pango behind it) load only when a PDF is made
     from weasyprint import HTML
 
