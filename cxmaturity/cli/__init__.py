@@ -165,6 +165,7 @@ def _register_store(sub) -> None:
     q.add_argument("--roles", metavar='"A,B"', help="the roles respondents choose from")
     q.add_argument("--min-group-size", type=int, default=MIN_GROUP_SIZE, help="the anonymity threshold (at least the default)")
     q.add_argument("--codes", type=int, default=0, metavar="N", help="also make N single-use codes (printed once)")
+    q.add_argument("--lang", default="en", metavar="CODE", help="the questionnaire's language: en, fa, tr or ru")
     q.add_argument("--json", action="store_true")
     q.set_defaults(**_handler("waves:cmd_open"))
     q = waves.add_parser("status", help="responses so far, per department under the anonymity threshold")

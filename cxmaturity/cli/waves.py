@@ -27,7 +27,7 @@ def cmd_open(args: argparse.Namespace) -> int:
         args.org, args.model, args.title,
         closes=_date(args.closes, "--closes"), opens=_date(args.opens, "--opens"),
         departments=_departments(args.departments), roles=roles,
-        min_group_size=args.min_group_size, codes=args.codes,
+        min_group_size=args.min_group_size, codes=args.codes, language=args.lang,
     )  # fmt: skip
     if args.json:
         print_json({**wave.to_dict(), "codes": codes})

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cxmaturity import rules, store
+from cxmaturity import i18n, rules, store
 from cxmaturity.access import CLOSE_WAVE, OPEN_WAVE, User, acting, check_write
 from cxmaturity.errors import InvalidInput
 from cxmaturity.scoring import AssessmentScore
@@ -100,6 +100,7 @@ def open_wave(
     roles=(),
     min_group_size: int = rules.MIN_GROUP_SIZE,
     codes: int = 0,
+    language: str = i18n.SOURCE_LANGUAGE,
     user: User | None = None,
     engine: store.EngineRef = None,
 ) -> tuple[Wave, list[str]]:
@@ -118,6 +119,8 @@ def open_wave(
     role_list = tuple(checked_text(r, "role", 200) for r in roles or ())
     if len(role_list) > rules.WAVE_MAX_ROLES:
         raise InvalidInput(f"a wave takes at most {rules.WAVE_MAX_ROLES} roles")
+    if i18n.supported(language) != language:
+        raise InvalidInput(f"unknown language '{language}' (one of: {', '.join(i18n.LANGUAGES)})")
     plain_codes = [secrets.token_hex(rules.WAVE_CODE_BYTES) for _ in range(codes)]
     values = {
         "model_id": maturity_model.id,
@@ -129,6 +132,7 @@ def open_wave(
         "roles": role_list,
         "min_group_size": min_group_size,
         "created_by": actor_of(user),
+        "language": language,
     }
     with store.writing(engine) as conn:
         wave_id = waves_sql.add(conn, orgs_sql.require_id(conn, name), values, [_hash(c) for c in plain_codes])

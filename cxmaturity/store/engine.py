@@ -41,7 +41,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # The newest migration. Checked by plain SQL at start-up so an up-to-date database never
 # imports Alembic (~0.2 s per CLI call); a test keeps it equal to the migrations' head.
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 
 _engines: dict[str, Engine] = {}
 # engines whose schema is known to be at head (weak: an engine dropped by its owner goes)

@@ -140,10 +140,11 @@ class Wave:
     codes_required: bool
     status: str  # open | closing | closed
     assessment_id: int | None
+    language: str = "en"  # the questionnaire's language (a respondent may switch)
 
     def link(self) -> str:
-        """The respondent page, relative to the dashboard's address."""
-        return f"/?wave={self.token}"
+        """The respondent page, relative to the dashboard's address (in the wave's language)."""
+        return f"/?wave={self.token}" + (f"&lang={self.language}" if self.language != "en" else "")
 
     def accepts_answers(self, today: dt.date) -> bool:
         return self.status == "open" and self.opens_on <= today and (self.closes_on is None or today <= self.closes_on)
@@ -163,4 +164,5 @@ class Wave:
             "codes_required": self.codes_required,
             "status": self.status,
             "assessment_id": self.assessment_id,
+            "language": self.language,
         }

@@ -282,6 +282,7 @@ survey_waves = Table(
     Column("created_by", String(254), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("closed_at", DateTime(timezone=True)),
+    Column("language", String(8), nullable=False, server_default="en"),  # the questionnaire's language
     CheckConstraint("status IN ('open', 'closing', 'closed')", name="status"),
 )
 

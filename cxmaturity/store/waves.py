@@ -25,6 +25,7 @@ _COLUMNS = (
     survey_waves.c.codes_required,
     survey_waves.c.status,
     survey_waves.c.assessment_id,
+    survey_waves.c.language,
 )
 
 
@@ -43,6 +44,7 @@ def _wave(row) -> Wave:
         codes_required=bool(row.codes_required),
         status=row.status,
         assessment_id=row.assessment_id,
+        language=row.language,
     )
 
 

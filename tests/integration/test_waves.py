@@ -185,3 +185,19 @@ def test_cli_wave_open_status_close(run_cli, engine):
     assert bad.returncode != 0 and "--closes: '31/01/2099' is not a date" in bad.stderr
     unknown = run_cli("wave", "status", "999")
     assert unknown.returncode != 0 and "there is no wave #999" in unknown.stderr
+
+
+def test_a_wave_keeps_its_language_and_its_link_opens_in_it(run_cli, engine):
+    services.create_organisation("A", engine=engine)
+    persian, _codes = services.open_wave("A", "gartner", "بهار", language="fa", engine=engine)
+    assert persian.language == "fa"
+    assert persian.link() == f"/?wave={persian.token}&lang=fa"
+    assert services.wave_for_respondent(persian.token, engine=engine).language == "fa"  # read back from the store
+    english, _codes = services.open_wave("A", "gartner", "Spring", engine=engine)
+    assert english.link() == f"/?wave={english.token}"  # English: the link as before
+    with pytest.raises(InvalidInput, match="unknown language 'xx'"):
+        services.open_wave("A", "gartner", "Bad", language="xx", engine=engine)
+    opened = run_cli("wave", "open", "--org", "A", "--model", "gartner", "--title", "Весна", "--lang", "ru", "--json")
+    assert opened.returncode == 0, opened.stderr
+    data = json.loads(opened.stdout)
+    assert data["language"] == "ru" and data["link"].endswith("&lang=ru")

@@ -1,0 +1,26 @@
+"""The language a survey wave's questionnaire is shown in (respondents may still choose another).
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-03
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("survey_waves") as batch:
+        batch.add_column(sa.Column("language", sa.String(8), nullable=False, server_default="en"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("survey_waves") as batch:
+        batch.drop_column("language")
