@@ -1,6 +1,5 @@
 """The change of each competency between two waves, coloured only when it is real."""
 
-
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -16,9 +15,12 @@ from cxmaturity.charts.style import (
     _fmt,
     _get,
     _num,
+    _number,
     _style,
+    _verdict,
     plain_text,
 )
+from cxmaturity.i18n import _
 
 # --- 7. change ---------------------------------------------------------------------------
 
@@ -32,7 +34,7 @@ def build_change_figure(changes: Sequence[dict | Any], title: str | None = None)
     cohens_d. Only a clear change (verdict "improved"/"declined") is coloured, blue or
     red; "no clear change" is grey, whatever the size of the delta.
     """
-    title = title or "What changed since the previous assessment"
+    title = title or _("What changed since the previous assessment")
     names: list[str] = []
     deltas: list[float | None] = []
     colours: list[str] = []
@@ -49,23 +51,25 @@ def build_change_figure(changes: Sequence[dict | Any], title: str | None = None)
         names.append(name)
         deltas.append(delta)
         colours.append(_VERDICT_COLOURS.get(verdict, PALETTE["neutral"]))
-        texts.append(_fmt(delta, 2, signed=True) if delta is not None else "not comparable")
-        p_text = "n/a" if p is None else ("< 0.001" if p < 0.001 else f"{p:.3f}")
+        texts.append(_fmt(delta, 2, signed=True) if delta is not None else _("not comparable"))
+        p_text = (
+            _("n/a") if p is None else (f"< {_number(0.001, 3)}" if p < 0.001 else _number(p, 3))
+        )
         hover.append(
             "<br>".join(
                 [
                     f"<b>{name}</b>",
-                    f"Change: {_fmt(delta, 2, signed=True)}",
-                    f"Verdict: {plain_text(verdict)}",
-                    f"p = {p_text}",
-                    f"Cohen's d = {_fmt(d, 2)}",
+                    _("Change: {change}").format(change=_fmt(delta, 2, signed=True)),
+                    _("Verdict: {verdict}").format(verdict=plain_text(_verdict(verdict))),
+                    _("p = {p}").format(p=p_text),
+                    _("Cohen's d = {d}").format(d=_fmt(d, 2)),
                 ]
             )
         )
     fig = go.Figure()
     if not names:
         _style(fig, title, legend=False, height=320)
-        return _empty(fig, "Needs two assessments to show change")
+        return _empty(fig, _("Needs two assessments to show change"))
     fig.add_trace(
         go.Bar(
             x=deltas,
@@ -78,7 +82,7 @@ def build_change_figure(changes: Sequence[dict | Any], title: str | None = None)
             cliponaxis=False,
             hovertext=hover,
             hovertemplate="%{hovertext}<extra></extra>",
-            name="Change",
+            name=_("Change"),
             showlegend=False,
         )
     )
@@ -87,13 +91,13 @@ def build_change_figure(changes: Sequence[dict | Any], title: str | None = None)
     _style(
         fig,
         title,
-        subtitle="Blue: improved · red: declined · grey: no clear change",
+        subtitle=_("Blue: improved · red: declined · grey: no clear change"),
         legend=False,
         height=max(300, 170 + 40 * len(names)),
     )
     fig.update_layout(
         xaxis=_axis(
-            title="Change in score",
+            title=_("Change in score"),
             range=[-biggest * 1.35, biggest * 1.35],
             showgrid=True,
             tickformat=".1f",
@@ -102,5 +106,3 @@ def build_change_figure(changes: Sequence[dict | Any], title: str | None = None)
         bargap=0.35,
     )
     return fig
-
-

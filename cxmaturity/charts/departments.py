@@ -1,6 +1,5 @@
 """The department heatmap, with suppressed groups shown as such."""
 
-
 from __future__ import annotations
 
 import plotly.graph_objects as go
@@ -12,13 +11,16 @@ from cxmaturity.charts.style import (
     SMALL_FONT_SIZE,
     _axis,
     _empty,
+    _integer,
     _level_of,
     _num,
+    _number,
     _style,
     _wrap,
     level_ticks,
     plain_text,
 )
+from cxmaturity.i18n import _
 from cxmaturity.models import MaturityModel
 from cxmaturity.rules import MIN_GROUP_SIZE
 from cxmaturity.scoring import GroupScore
@@ -37,18 +39,24 @@ def build_department_heatmap_figure(
     decimal. Suppressed groups are a grey row labelled ``Legal · hidden (n=3)``, ``hidden`` in every cell, drawn
     by a second heatmap trace, so they are never blank and never read as zero.
     """
-    title = title or "Scores by department (small groups suppressed for anonymity)"
+    title = title or _("Scores by department (small groups suppressed for anonymity)")
     fig = go.Figure()
     if not groups:
         _style(fig, title, legend=False, height=360)
-        return _empty(fig, "No breakdown by department for this assessment")
+        return _empty(fig, _("No breakdown by department for this assessment"))
     comps = model.competencies
     # long competency names wrap onto short lines so neighbouring column labels never overlap
     x = [_wrap(c.name, 12) for c in comps]
     y: list[str] = []
     for g in groups:
         # the row label carries "suppressed (n=3)" so the narrow cells need only a short word
-        label = plain_text(g.name) + (f" · hidden (n={g.n})" if g.suppressed else "")
+        label = (
+            _("{department} · hidden (n={n})").format(
+                department=plain_text(g.name), n=_integer(g.n)
+            )
+            if g.suppressed
+            else plain_text(g.name)
+        )
         while label in y:  # unique row labels
             label += " "
         y.append(label)
@@ -70,23 +78,34 @@ def build_department_heatmap_figure(
                 row_t.append("")
                 row_h.append("")
                 sup_z.append(1.0)
-                sup_t.append("hidden")
+                sup_t.append(_("hidden"))
                 sup_h.append(
-                    f"{dept_line}<br>{comp_line}<br>Hidden: fewer than {MIN_GROUP_SIZE} respondents, or hidden so that a"
-                    f"<br>smaller group's score cannot be worked out from the total<br>n = {g.n}"
+                    f"{dept_line}<br>{comp_line}<br>"
+                    + _wrap(
+                        _(
+                            "Hidden: fewer than {count} respondents, or hidden so that a smaller group's score "
+                            "cannot be worked out from the total"
+                        ).format(count=_integer(MIN_GROUP_SIZE)),
+                        57,
+                    )
+                    + "<br>"
+                    + _("n = {n}").format(n=_integer(g.n))
                 )
                 continue
             cs = by_id.get(comp.id)
             score = _num(cs.score) if cs is not None else None
             n = cs.n if cs is not None else 0
             row_z.append(score)
-            row_t.append(f"{score:.1f}" if score is not None else "no answers")
+            row_t.append(_number(score, 1) if score is not None else _("no answers"))
             lines = [dept_line, comp_line]
             if score is None:
-                lines.append("No answers")
+                lines.append(_("No answers"))
             else:
-                lines += [f"Score: {score:.2f}", f"Level: {_level_of(model, score)}"]
-            lines.append(f"n = {n}")
+                lines += [
+                    _("Score: {score}").format(score=_number(score)),
+                    _("Level: {level}").format(level=_level_of(model, score)),
+                ]
+            lines.append(_("n = {n}").format(n=_integer(n)))
             row_h.append("<br>".join(lines))
             sup_z.append(None)
             sup_t.append("")
@@ -114,9 +133,9 @@ def build_department_heatmap_figure(
             zmax=float(model.scale.max),
             xgap=2,
             ygap=2,
-            name="Score",
+            name=_("Score"),
             colorbar={
-                "title": {"text": "Score", "font": {"size": SMALL_FONT_SIZE}},
+                "title": {"text": _("Score"), "font": {"size": SMALL_FONT_SIZE}},
                 "tickvals": tickvals,
                 "ticktext": ticktext,
                 "tickfont": {"size": SMALL_FONT_SIZE},
@@ -141,14 +160,17 @@ def build_department_heatmap_figure(
                 showscale=False,
                 xgap=2,
                 ygap=2,
-                name="Suppressed",
+                name=_("Suppressed"),
                 meta={"role": "suppressed"},
             )
         )
     bottom = 40  # why rows are hidden is said in their hover and under the chart by the page
     label_lines = max(label.count("<br>") + 1 for label in x)
     _style(
-        fig, title, legend=False, height=max(320, 170 + 16 * label_lines + 46 * len(groups) + bottom),
+        fig,
+        title,
+        legend=False,
+        height=max(320, 170 + 16 * label_lines + 46 * len(groups) + bottom),
         margin={"l": 16, "t": 60 + 16 * label_lines, "b": bottom},
     )
     fig.update_layout(
@@ -156,5 +178,3 @@ def build_department_heatmap_figure(
         yaxis=_axis(title="", autorange="reversed", showgrid=False),
     )
     return fig
-
-

@@ -1,6 +1,5 @@
 """Distributions over the levels: published benchmarks, and how respondents answered an item."""
 
-
 from __future__ import annotations
 
 import pandas as pd
@@ -12,14 +11,18 @@ from cxmaturity.charts.style import (
     SEQUENTIAL,
     SMALL_FONT_SIZE,
     _axis,
+    _digits,
     _empty,
+    _integer,
     _note_below,
     _num,
+    _percent,
     _style,
     _wrap,
     level_label,
     plain_text,
 )
+from cxmaturity.i18n import _
 from cxmaturity.models import MaturityModel
 
 # --- 2. benchmark distribution -------------------------------------------------------------
@@ -53,9 +56,12 @@ def build_level_distribution_figure(
             )
         levels = [int(lv) for lv in fig_dict.get("levels") or []]
         pct = round(value * 100, 6)
-        label = plain_text(fig_dict.get("label") or ", ".join(f"L{lv}" for lv in levels))
+        label = plain_text(
+            fig_dict.get("label")
+            or ", ".join(_("L{number}").format(number=_digits(lv)) for lv in levels)
+        )
         display = fig_dict.get("display")
-        display_text = plain_text(display) if display else f"{pct:g}%"
+        display_text = plain_text(display) if display else _percent(pct, compact=True)
         is_here = here is None and current_level is not None and current_level in levels
         if is_here:
             here = i
@@ -66,11 +72,11 @@ def build_level_distribution_figure(
         names = ", ".join(
             level_label(model.level(lv)) for lv in levels if 1 <= lv <= len(model.levels)
         )
-        lines = [f"<b>{label}</b>", f"{display_text} of companies"]
+        lines = [f"<b>{label}</b>", _("{share} of companies").format(share=display_text)]
         if names:
             lines.append(_wrap(names, 60) if len(names) > 60 else names)
         if fig_dict.get("source"):
-            lines.append("Source: " + _wrap(fig_dict["source"], 70))
+            lines.append(_("Source: {source}").format(source=_wrap(fig_dict["source"], 70)))
         hover.append("<br>".join(lines))
 
     fig = go.Figure()
@@ -85,7 +91,7 @@ def build_level_distribution_figure(
             marker={"color": colours, "line": {"width": 0}},
             hovertext=hover,
             hovertemplate="%{hovertext}<extra></extra>",
-            name="Share of companies",
+            name=_("Share of companies"),
             showlegend=False,
         )
     )
@@ -107,7 +113,7 @@ def build_level_distribution_figure(
             y=values[here],
             xref="x",
             yref="y",
-            text=f"<b>You are here</b>{' (' + level_label(lv) + ')' if lv else ''}",
+            text=("<b>" + _("You are here") + "</b>" + (f" ({level_label(lv)})" if lv else "")),
             showarrow=True,
             arrowhead=2,
             arrowwidth=2,
@@ -124,7 +130,7 @@ def build_level_distribution_figure(
     caption_lines = _note_below(fig, caption, -caption_shift, name="caption")
     _style(
         fig,
-        title or "How companies are spread across the maturity levels (published benchmark)",
+        title or _("How companies are spread across the maturity levels (published benchmark)"),
         legend=False,
         height=460 + 18 * (caption_lines - 1),
         margin={"b": caption_shift + 20 * caption_lines + 16, "l": 60},
@@ -132,15 +138,14 @@ def build_level_distribution_figure(
     fig.update_layout(
         xaxis=_axis(title="", showgrid=False, type="category"),
         yaxis=_axis(
-            title="% of companies",
+            title=_("% of companies"),
             range=[0, top],
             tickvals=ticks,
-            ticktext=[f"{t:g}%" for t in ticks],
+            ticktext=[_percent(t, compact=True) for t in ticks],
         ),
         bargap=0.35,
     )
     return fig
-
 
 
 def build_answer_distribution_figure(
@@ -154,17 +159,26 @@ def build_answer_distribution_figure(
     comp = model.competency(competency_id)
     texts = {i.id: i.text for i in comp.items}
     fig = go.Figure()
-    heading = title or f"{comp.name}: how respondents answered"
+    heading = title or _("{competency}: how respondents answered").format(competency=comp.name)
     if counts.empty or int(counts.to_numpy().sum()) == 0:
-        return _empty(_style(fig, heading, legend=False), "No answers for this competency.")
+        return _empty(_style(fig, heading, legend=False), _("No answers for this competency."))
     values = list(counts.columns)
-    ramp = [SEQUENTIAL[round(i * (len(SEQUENTIAL) - 1) / max(len(values) - 1, 1))][1] for i in range(len(values))]
+    ramp = [
+        SEQUENTIAL[round(i * (len(SEQUENTIAL) - 1) / max(len(values) - 1, 1))][1]
+        for i in range(len(values))
+    ]
     anchored = model.item_anchoring == "descriptor"
-    y = [_wrap(texts.get(item, item), 18) for item in counts.index]  # short lines: a phone is narrow
+    y = [
+        _wrap(texts.get(item, item), 18) for item in counts.index
+    ]  # short lines: a phone is narrow
     totals = counts.sum(axis=1).replace(0, 1)
     for idx, value in enumerate(values):
         label = model.scale.labels.get(int(value), str(value))
-        name = level_label(model.level(int(value))) if anchored and 1 <= int(value) <= len(model.levels) else f"{value} {label}"
+        name = (
+            level_label(model.level(int(value)))
+            if anchored and 1 <= int(value) <= len(model.levels)
+            else f"{_digits(value)} {label}"
+        )
         share = (counts[value] / totals * 100).tolist()
         fig.add_trace(
             go.Bar(
@@ -173,11 +187,15 @@ def build_answer_distribution_figure(
                 y=y,
                 name=plain_text(name),
                 marker={"color": ramp[idx], "line": {"color": "white", "width": 1}},
-                text=[f"{s:.0f}%" if s >= 6 else "" for s in share],
+                text=[_percent(s) if s >= 6 else "" for s in share],
                 textposition="inside",
                 insidetextfont={"color": "white" if idx >= len(values) / 2 else PALETTE["text"]},
                 hovertext=[
-                    f"{plain_text(name)}<br>{int(n)} of {int(t)} respondents ({s:.0f}%)"
+                    plain_text(name)
+                    + "<br>"
+                    + _("{count} of {total} respondents ({share})").format(
+                        count=_integer(int(n)), total=_integer(int(t)), share=_percent(s)
+                    )
                     for n, t, s in zip(counts[value], totals, share, strict=True)
                 ],
                 hoverinfo="text",
@@ -186,11 +204,13 @@ def build_answer_distribution_figure(
     fig.update_layout(
         barmode="stack",
         legend_traceorder="normal",
-        xaxis=_axis(title="% of respondents", range=[0, 100], ticksuffix="%"),
+        xaxis=_axis(title=_("% of respondents"), range=[0, 100], ticksuffix="%"),
     )
     # one item (a descriptor-anchored competency): the title names it, the bar needs no label
     fig.update_yaxes(
-        autorange="reversed", automargin=True, tickfont={"size": SMALL_FONT_SIZE}, showticklabels=len(counts) > 1
+        autorange="reversed",
+        automargin=True,
+        tickfont={"size": SMALL_FONT_SIZE},
+        showticklabels=len(counts) > 1,
     )
     return _style(fig, heading, height=max(260, 130 + 60 * len(counts)))
-

@@ -1,6 +1,5 @@
 """Where the organisation stands among anonymous peers."""
 
-
 from __future__ import annotations
 
 import pandas as pd
@@ -9,14 +8,17 @@ import plotly.graph_objects as go
 from cxmaturity.charts.style import (
     PALETTE,
     _axis,
+    _integer,
     _level_of,
     _num,
+    _number,
     _rgba,
     _scale_range,
     _style,
     level_ticks,
     plain_text,
 )
+from cxmaturity.i18n import _, ngettext
 from cxmaturity.models import MaturityModel
 
 # --- 6. peers ----------------------------------------------------------------------------
@@ -34,7 +36,7 @@ def build_peer_box_figure(
     ``peer_scores``: long table with columns ``competency`` and ``score`` (one row per peer
     and competency). Only those two columns are read, so peer names can never reach the chart.
     """
-    title = title or "How your scores compare with peer organisations"
+    title = title or _("How your scores compare with peer organisations")
     comps = model.competencies
     frame = (
         peer_scores[["competency", "score"]]
@@ -49,7 +51,14 @@ def build_peer_box_figure(
         )
         for c in comps
     }
-    categories = {c.id: f"{plain_text(c.name)}<br>({counts[c.id]} peers)" for c in comps}
+    categories = {
+        c.id: plain_text(c.name)
+        + "<br>"
+        + ngettext("({count} peer)", "({count} peers)", counts[c.id]).format(
+            count=_integer(counts[c.id])
+        )
+        for c in comps
+    }
     fig = go.Figure()
     xs: list[str] = []
     ys: list[float] = []
@@ -63,7 +72,7 @@ def build_peer_box_figure(
         go.Box(
             x=xs,
             y=ys,
-            name="Peer organisations",
+            name=_("Peer organisations"),
             boxpoints="all",
             jitter=0.35,
             pointpos=0,
@@ -71,7 +80,10 @@ def build_peer_box_figure(
             line={"color": PALETTE["peer"], "width": 1.5},
             marker={"color": PALETTE["peer"], "size": 6, "opacity": 0.7},
             hoveron="points",
-            hovertemplate="Peer organisation<br>Score: %{y:.2f}<extra></extra>",
+            hovertemplate=_("Peer organisation")
+            + "<br>"
+            + _("Score: {score}").format(score="%{y:.2f}")
+            + "<extra></extra>",
         )
     )
     own_x, own_y, own_hover = [], [], []
@@ -85,13 +97,19 @@ def build_peer_box_figure(
             if v is not None
         ]
         lines = [
-            f"<b>Your organisation</b>: {plain_text(comp.name)}",
-            f"Score: {score:.2f}",
-            f"Level: {_level_of(model, score)}",
+            "<b>" + _("Your organisation") + "</b>: " + plain_text(comp.name),
+            _("Score: {score}").format(score=_number(score)),
+            _("Level: {level}").format(level=_level_of(model, score)),
         ]
         if peers:
             below = sum(1 for p in peers if p < score)
-            lines.append(f"Higher than {below} of {len(peers)} peers")
+            lines.append(
+                ngettext(
+                    "Higher than {below} of {count} peer",
+                    "Higher than {below} of {count} peers",
+                    len(peers),
+                ).format(below=_integer(below), count=_integer(len(peers)))
+            )
         own_x.append(categories[comp.id])
         own_y.append(score)
         own_hover.append("<br>".join(lines))
@@ -100,7 +118,7 @@ def build_peer_box_figure(
             x=own_x,
             y=own_y,
             mode="markers",
-            name="Your organisation",
+            name=_("Your organisation"),
             marker={
                 "symbol": "diamond",
                 "size": 15,
@@ -122,9 +140,7 @@ def build_peer_box_figure(
             categoryarray=[categories[c.id] for c in comps],
             showgrid=False,
         ),
-        yaxis=_axis(title="Score", range=_scale_range(model), showgrid=True),
+        yaxis=_axis(title=_("Score"), range=_scale_range(model), showgrid=True),
         boxmode="overlay",
     )
     return fig
-
-

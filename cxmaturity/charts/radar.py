@@ -1,6 +1,5 @@
 """The radar: maturity by competency, this assessment against others."""
 
-
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,15 +14,19 @@ from cxmaturity.charts.style import (
     SMALL_FONT_SIZE,
     SeriesKind,
     _int,
+    _integer,
     _level_of,
     _num,
+    _number,
     _rgba,
     _scale_range,
     _style,
     _wrap,
+    level_short,
     level_ticks,
     plain_text,
 )
+from cxmaturity.i18n import _
 from cxmaturity.models import MaturityModel
 
 # --- 1. radar ----------------------------------------------------------------------------
@@ -95,13 +98,13 @@ def build_radar_figure(model: MaturityModel, series: list[RadarSeries], title: s
             r.append(score)
             lines = [f"<b>{plain_text(comp.name)}</b>", name]  # the hover names it in full
             if score is None:
-                lines.append("No score")
+                lines.append(_("No score"))
             else:
-                lines.append(f"Score: {score:.2f}")
-                lines.append(f"Level: {_level_of(model, score)}")
+                lines.append(_("Score: {score}").format(score=_number(score)))
+                lines.append(_("Level: {level}").format(level=_level_of(model, score)))
             n = _int(s.n.get(comp.id)) if s.n else None
             if n is not None:
-                lines.append(f"n = {n}")
+                lines.append(_("n = {n}").format(n=_integer(n)))
             hover.append("<br>".join(lines))
         r.append(r[0])
         hover.append(hover[0])
@@ -121,9 +124,9 @@ def build_radar_figure(model: MaturityModel, series: list[RadarSeries], title: s
             trace["fillcolor"] = _rgba(style["color"], RADAR_FILL_OPACITY)
         fig.add_trace(go.Scatterpolar(**trace))
 
-    tickvals, ticktext = level_ticks(model)
+    tickvals, _names = level_ticks(model)
     # rings close to the centre are too tight for names: "L2" on the ring, the name in the hover
-    ticktext = [t.split(" ", 1)[0] for t in ticktext]
+    ticktext = [level_short(lv.number) for lv in model.levels]
     n_comp = len(comps)
     _style(fig, title, height=600, margin={"l": 70, "r": 70, "t": 90, "b": 40})
     fig.update_layout(
@@ -151,5 +154,3 @@ def build_radar_figure(model: MaturityModel, series: list[RadarSeries], title: s
         },
     )
     return fig
-
-

@@ -1,8 +1,8 @@
 """The house style of every chart: palette, fonts, sizes, escaping of text, layout helpers."""
 
-
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
 import textwrap
@@ -10,7 +10,12 @@ from typing import Any, Literal
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 
+from cxmaturity import i18n, rules
+from cxmaturity.i18n import _
 from cxmaturity.models import Level, MaturityModel
 
 # --- palette and style -------------------------------------------------------------------
@@ -129,10 +134,103 @@ def _get(obj: object, key: str, default: object = None) -> object:
     return getattr(obj, key, default)
 
 
+# --- numbers and dates in the interface language ----------------------------------------
+# The same rules as cxmaturity.views.format (a higher layer charts may not import): English
+# exactly as before, Babel's symbols elsewhere, Persian digits and Solar Hijri months in Persian.
+
+_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def _digits(text: object) -> str:
+    """Digits as the language writes them (Persian digits in Persian)."""
+    value = str(text)
+    return value.translate(_PERSIAN_DIGITS) if i18n.current() == "fa" else value
+
+
+def _number(value: float, digits: int = 2, signed: bool = False) -> str:
+    """2.78 / '2,78' / '۲٫۷۸'; '+0.21' when signed."""
+    lang = i18n.current()
+    if lang == i18n.SOURCE_LANGUAGE:
+        return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+    pattern = "0." + "0" * digits if digits else "0"
+    if signed:
+        pattern = f"+{pattern};-{pattern}"
+    text = format_decimal(
+        value, format=pattern, locale=i18n.babel_locale(lang), numbering_system="default"
+    )
+    return _digits(text)
+
+
+def _integer(value: int) -> str:
+    """A count: 1234 / 1.234 / ۱٬۲۳۴."""
+    lang = i18n.current()
+    if lang == i18n.SOURCE_LANGUAGE:
+        return str(value)
+    return _digits(
+        format_decimal(value, locale=i18n.babel_locale(lang), numbering_system="default")
+    )
+
+
+def _percent(value: float, digits: int = 0, compact: bool = False) -> str:
+    """A value already in percent (42.0) with its sign where the language puts it: '42%', '%42',
+    '42 %', '۴۲٪'. ``compact``: as few decimals as needed (``{:g}``)."""
+    lang = i18n.current()
+    if lang == i18n.SOURCE_LANGUAGE:
+        return f"{value:g}%" if compact else f"{value:.{digits}f}%"
+    if compact:
+        text = f"{value:g}"
+        digits = len(text.split(".", 1)[1]) if "." in text and "e" not in text else 0
+    locale = Locale.parse(i18n.babel_locale(lang))
+    pattern = locale.percent_formats[None].pattern  # where the sign goes: '%10', '10 %', '10%'
+    if digits:
+        pattern = pattern.replace("0", "0." + "0" * digits, 1)
+    text = format_percent(value / 100, format=pattern, locale=locale, numbering_system="default")
+    return _digits(text).replace("%", "٪") if lang == "fa" else text
+
+
+def _month(value: object) -> str:
+    """'Feb 2026' ('بهمن ۱۴۰۴' in Persian)."""
+    date = pd.Timestamp(value).date()
+    lang = i18n.current()
+    if lang == i18n.SOURCE_LANGUAGE:
+        return f"{date:%b %Y}"
+    if lang == "fa":
+        return _digits(_jalali(date).strftime("%B %Y"))
+    return format_date(date, "LLL y", locale=i18n.babel_locale(lang))
+
+
+def _short_day(value: object) -> str:
+    """'16 Feb 2026' ('۲۷ بهمن ۱۴۰۴' in Persian)."""
+    date = pd.Timestamp(value).date()
+    lang = i18n.current()
+    if lang == i18n.SOURCE_LANGUAGE:
+        return f"{date:%d %b %Y}"
+    if lang == "fa":
+        return _digits(_jalali(date).strftime("%-d %B %Y"))
+    return format_date(date, "d MMM y", locale=i18n.babel_locale(lang))
+
+
+def _jalali(value: dt.date):
+    import jdatetime  # Persian only
+
+    return jdatetime.date.fromgregorian(date=value, locale="fa_IR")
+
+
 def _fmt(value: float | None, digits: int = 2, signed: bool = False) -> str:
     if value is None:
-        return "n/a"
-    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+        return _("n/a")
+    return _number(value, digits, signed)
+
+
+def _verdict(value: object) -> str:
+    """Rule 9's verdict (a machine value) in words of the interface language."""
+    words = {
+        rules.IMPROVED: _("improved"),
+        rules.DECLINED: _("declined"),
+        rules.NO_CLEAR_CHANGE: _("no clear change"),
+    }
+    text = str(value or rules.NO_CLEAR_CHANGE).strip().lower()
+    return words.get(text, text)
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -144,11 +242,21 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 # --- model helpers -----------------------------------------------------------------------
 
 
+def level_text(level: Level) -> str:
+    """``L3 Defined`` in the interface language, not escaped (for lengths and plain text)."""
+    return _("L{number} {name}").format(number=_digits(level.number), name=level.name)
+
+
 def level_label(level: Level | None) -> str:
     """Short level label, e.g. ``L3 Defined`` (escaped); ``""`` for no level."""
     if level is None:
         return ""
-    return f"L{level.number} {plain_text(level.name)}"
+    return plain_text(level_text(level))
+
+
+def level_short(number: int) -> str:
+    """``L3``: a level's number alone, where its name does not fit."""
+    return plain_text(_("L{number}").format(number=_digits(number)))
 
 
 def _to_answer_scale(model: MaturityModel, level_value: float) -> float:
@@ -170,7 +278,7 @@ def _level_bounds(model: MaturityModel) -> list[tuple[Level, float, float]]:
 def level_ticks(model: MaturityModel) -> tuple[list[float], list[str]]:
     """Tick values at each level's lower bound on the answer scale, and ``L1 Initial`` labels."""
     bounds = _level_bounds(model)
-    return [round(lo, 6) for _, lo, _ in bounds], [level_label(lv) for lv, _, _ in bounds]
+    return [round(lo, 6) for _lv, lo, _hi in bounds], [level_label(lv) for lv, _lo, _hi in bounds]
 
 
 def _scale_range(model: MaturityModel) -> list[float]:
@@ -211,7 +319,9 @@ def _style(
     # a phone gives a chart about 40 characters of title a line: long titles and subtitles wrap
     title_html = _wrap(title, TITLE_WRAP)
     subtitle_html = _wrap(subtitle, SUBTITLE_WRAP) if subtitle else None
-    extra = title_html.count("<br>") * 22 + (subtitle_html.count("<br>") * 18 if subtitle_html else 0)
+    extra = title_html.count("<br>") * 22 + (
+        subtitle_html.count("<br>") * 18 if subtitle_html else 0
+    )
     top = 66 + (26 if subtitle else 0) + extra
     title_dict: dict[str, Any] = {
         "text": title_html,
@@ -262,6 +372,12 @@ def _style(
     )
     if height is not None:
         fig.update_layout(height=height)
+    if i18n.current() != i18n.SOURCE_LANGUAGE:  # the axes' own numbers: the language's decimal sign
+        locale = i18n.babel_locale()
+        fig.update_layout(
+            separators=get_decimal_symbol(locale, numbering_system="default")
+            + get_group_symbol(locale, numbering_system="default")
+        )
     return fig
 
 
@@ -314,5 +430,3 @@ def _empty(fig: go.Figure, message: str) -> go.Figure:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return fig
-
-

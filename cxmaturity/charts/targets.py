@@ -1,6 +1,5 @@
 """Targets against actual levels."""
 
-
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -14,10 +13,13 @@ from cxmaturity.charts.style import (
     _empty,
     _get,
     _int,
+    _integer,
     _style,
     level_label,
+    level_short,
     plain_text,
 )
+from cxmaturity.i18n import _, ngettext
 from cxmaturity.models import MaturityModel
 
 # --- 8. targets --------------------------------------------------------------------------
@@ -35,12 +37,12 @@ def build_targets_figure(
     target_level and actual_level (None = not scored). With ``model`` the axis is labelled
     ``L1 Initial`` ...
     """
-    title = title or "Where each competency stands against its target level"
+    title = title or _("Where each competency stands against its target level")
     rows = list(targets)
     fig = go.Figure()
     if not rows:
         _style(fig, title, legend=False, height=320)
-        return _empty(fig, "No targets set yet")
+        return _empty(fig, _("No targets set yet"))
     labels: list[str] = []
     actual: list[int | None] = []
     target: list[int | None] = []
@@ -51,16 +53,18 @@ def build_targets_figure(
 
     def _lvl(number: int | None) -> str:
         if number is None:
-            return "not scored"
+            return _("not scored")
         if model is not None and 1 <= number <= len(model.levels):
             return level_label(model.level(number))
-        return f"L{number}"
+        return level_short(number)
 
     for row in rows:
         horizon = _int(_get(row, "horizon_months"))
         label = plain_text(_get(row, "competency_name") or _get(row, "competency"))
         if horizon is not None:
-            label = f"{label} ({horizon} months)"
+            label = ngettext(
+                "{competency} ({n} month)", "{competency} ({n} months)", horizon
+            ).format(competency=label, n=_integer(horizon))
         while label in labels:
             label += " "
         a = _int(_get(row, "actual_level"))
@@ -73,12 +77,16 @@ def build_targets_figure(
             line_y += [label, label, None]
         gap = t - a if a is not None and t is not None else None
         status = (
-            "target met"
+            _("target met")
             if gap is not None and gap <= 0
-            else (f"{gap} level(s) to go" if gap is not None else "")
+            else (_("{gap} level(s) to go").format(gap=_integer(gap)) if gap is not None else "")
         )
-        hover_a.append(f"<b>{label}</b><br>Today: {_lvl(a)}")
-        hover_t.append(f"<b>{label}</b><br>Target: {_lvl(t)}" + (f"<br>{status}" if status else ""))
+        hover_a.append(f"<b>{label}</b><br>" + _("Today: {level}").format(level=_lvl(a)))
+        hover_t.append(
+            f"<b>{label}</b><br>"
+            + _("Target: {level}").format(level=_lvl(t))
+            + (f"<br>{status}" if status else "")
+        )
 
     fig.add_trace(
         go.Scatter(
@@ -96,7 +104,7 @@ def build_targets_figure(
             x=actual,
             y=labels,
             mode="markers",
-            name="Today",
+            name=_("Today"),
             marker={"color": PALETTE["current"], "size": 14, "symbol": "circle"},
             hovertext=hover_a,
             hovertemplate="%{hovertext}<extra></extra>",
@@ -108,7 +116,7 @@ def build_targets_figure(
             x=target,
             y=labels,
             mode="markers",
-            name="Target",
+            name=_("Target"),
             marker={
                 "color": PALETTE["target"],
                 "size": 15,
@@ -127,11 +135,11 @@ def build_targets_figure(
     else:
         n_levels = max([v for v in actual + target if v is not None] + [1])
         tickvals = list(range(1, n_levels + 1))
-        ticktext = [f"L{v}" for v in tickvals]
+        ticktext = [level_short(v) for v in tickvals]
     _style(fig, title, height=max(300, 170 + 40 * len(labels)))
     fig.update_layout(
         xaxis=_axis(
-            title="Level",
+            title=_("Level"),
             range=[0.6, n_levels + 0.4],
             tickvals=tickvals,
             ticktext=ticktext,
@@ -140,5 +148,3 @@ def build_targets_figure(
         yaxis=_axis(title="", autorange="reversed", showgrid=False, type="category"),
     )
     return fig
-
-

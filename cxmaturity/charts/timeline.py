@@ -1,6 +1,5 @@
 """The trend of scores across waves."""
 
-
 from __future__ import annotations
 
 import pandas as pd
@@ -16,16 +15,22 @@ from cxmaturity.charts.style import (
     _competency_name,
     _empty,
     _int,
+    _integer,
     _is_missing,
     _level_bounds,
     _level_of,
+    _month,
     _num,
+    _number,
     _rgba,
     _scale_range,
+    _short_day,
     _style,
     level_label,
+    level_text,
     plain_text,
 )
+from cxmaturity.i18n import _
 from cxmaturity.models import MaturityModel
 
 # --- 3. timeline -------------------------------------------------------------------------
@@ -84,11 +89,11 @@ def build_timeline_figure(
     """
     fig = go.Figure()
     y_range = _scale_range(model)
-    title = title or "Competency scores over time, with 95% confidence bands"
+    title = title or _("Competency scores over time, with 95% confidence bands")
     frame = timeline.copy() if timeline is not None else pd.DataFrame()
     if frame.empty or "competency" not in frame.columns:
         _style(fig, title, legend=False, height=420)
-        return _empty(fig, "No assessments yet")
+        return _empty(fig, _("No assessments yet"))
     frame["date"] = pd.to_datetime(frame["date"])
     present = list(dict.fromkeys(frame["competency"].tolist()))
     if competencies is None:
@@ -116,7 +121,7 @@ def build_timeline_figure(
             if not _is_missing(v)
         ]
         raw_name = (
-            names[0] if names else ("Overall" if is_overall else _competency_name(model, cid))
+            names[0] if names else (_("Overall") if is_overall else _competency_name(model, cid))
         )
         name = plain_text(raw_name)
         dates = rows["date"].tolist()
@@ -143,23 +148,29 @@ def build_timeline_figure(
                     hoverinfo="skip",
                     showlegend=False,
                     legendgroup=cid,
-                    name=f"{name}: 95% CI",
+                    name=_("{name}: 95% CI").format(name=name),
                     meta={"role": "ci_band", "competency": cid},
                 )
             )
         hover = []
         for d, label, score, lo, hi, n in zip(dates, labels, scores, lows, highs, ns, strict=True):
-            when = pd.Timestamp(d).strftime("%d %b %Y") if not _is_missing(d) else ""
+            when = _short_day(d) if not _is_missing(d) else ""
             head = f"{plain_text(label)} ({when})" if not _is_missing(label) and label else when
             lines = [f"<b>{name}</b>", head]
             if score is None:
-                lines.append("No score")
+                lines.append(_("No score"))
             else:
-                ci = f" (95% CI {lo:.2f}–{hi:.2f})" if lo is not None and hi is not None else ""
-                lines.append(f"Score: {score:.2f}{ci}")
-                lines.append(f"Level: {_level_of(model, score)}")
+                if lo is not None and hi is not None:
+                    lines.append(
+                        _("Score: {score} (95% CI {low}–{high})").format(
+                            score=_number(score), low=_number(lo), high=_number(hi)
+                        )
+                    )
+                else:
+                    lines.append(_("Score: {score}").format(score=_number(score)))
+                lines.append(_("Level: {level}").format(level=_level_of(model, score)))
             if n is not None:
-                lines.append(f"n = {n}")
+                lines.append(_("n = {n}").format(n=_integer(n)))
             hover.append("<br>".join(lines))
         fig.add_trace(
             go.Scatter(
@@ -194,16 +205,14 @@ def build_timeline_figure(
             align="left",
             name=f"level_{lv.number}",
         )
-    right = max(len(f"L{lv.number} {lv.name}") for lv in model.levels) * 8 + 24
+    right = max(len(level_text(lv)) for lv in model.levels) * 8 + 24
     _style(fig, title, height=480, margin={"r": min(right, 220), "l": 60})
     xaxis = _axis(title="", type="date", tickformat="%b %Y", showgrid=False)
     waves = frame[frame["competency"].isin(ids)].drop_duplicates("date").sort_values("date")
     if 0 < len(waves) <= 12:  # one tick per assessment, named by its label
         xaxis["tickvals"] = waves["date"].tolist()
         xaxis["ticktext"] = [
-            f"{plain_text(lab)}<br>{pd.Timestamp(d).strftime('%b %Y')}"
-            if not _is_missing(lab) and lab
-            else pd.Timestamp(d).strftime("%b %Y")
+            f"{plain_text(lab)}<br>{_month(d)}" if not _is_missing(lab) and lab else _month(d)
             for d, lab in zip(
                 waves["date"],
                 waves["label"] if "label" in waves else [None] * len(waves),
@@ -212,9 +221,7 @@ def build_timeline_figure(
         ]
     fig.update_layout(
         xaxis=xaxis,
-        yaxis=_axis(title="Score", range=y_range, showgrid=False),
+        yaxis=_axis(title=_("Score"), range=y_range, showgrid=False),
         hovermode="closest",
     )
     return fig
-
-
