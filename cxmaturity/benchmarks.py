@@ -20,6 +20,9 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
+from babel import Locale
+from babel.lists import format_list
+from babel.numbers import format_decimal, format_percent
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -29,6 +32,8 @@ from pydantic import (
     field_validator,
 )
 
+from cxmaturity import i18n, translations
+from cxmaturity.i18n import N_, _, ngettext
 from cxmaturity.models import DATA_DIR
 
 BENCHMARKS_FILE = DATA_DIR / "benchmarks.yaml"
@@ -99,7 +104,9 @@ class Benchmark(_Strict):
     )
     source_document: str = Field(pattern=SOURCE_DOCUMENT_PATTERN)
     source_original: str | None = Field(
-        None, min_length=1, description="the passage in the source's own language, verbatim from the seed file"
+        None,
+        min_length=1,
+        description="the passage in the source's own language, verbatim from the seed file",
     )
     publisher: str = Field(min_length=1)
     year: int | None = Field(ge=1900, le=2100)
@@ -194,21 +201,43 @@ class Benchmark(_Strict):
     def citation(self) -> str:
         """The source line people can follow: who is credited (a level distribution is only
         reported in the article's section on a model: the model's owner is not its publisher),
-        year and respondents where known, and the article it is reported in. No file ids."""
+        year and respondents where known, and the article it is reported in. No file ids.
+        In the interface language (the organisation's name as it is)."""
+        note = shown_text(self, "attribution_note", self.attribution_note)
+        organisation = i18n.isolate(self.organisation)
         if self.kind == "level_distribution":
-            text = f"Reported in the article's section on {self.organisation}'s model"
-            if self.attribution_note:
-                text += f" ({self.attribution_note})"
+            if note:
+                text = _(
+                    "Reported in the article's section on {organisation}'s model ({note})"
+                ).format(organisation=organisation, note=note)
+            else:
+                text = _("Reported in the article's section on {organisation}'s model").format(
+                    organisation=organisation
+                )
         else:
-            text = self.organisation
+            text = (
+                _("unattributed")
+                if self.organisation.strip().lower() == "unattributed"
+                else organisation
+            )
             if self.year is not None:
-                text += f", {self.year}"
+                text = _("{credited}, {year}").format(credited=text, year=_digits(self.year))
             if self.sample_size is not None:
-                more = "more than " if self.sample_size_comparator == ">" else ""
-                text += f", {more}{self.sample_size} respondents"
-            if self.attribution_note:
-                text += f" ({self.attribution_note})"
-        return f"{text}. Source: {document_title(self.source_document)}"
+                if self.sample_size_comparator == ">":
+                    text = _("{credited}, more than {count} respondents").format(
+                        credited=text, count=_integer(self.sample_size)
+                    )
+                else:
+                    text = ngettext(
+                        "{credited}, {count} respondent",
+                        "{credited}, {count} respondents",
+                        self.sample_size,
+                    ).format(credited=text, count=_integer(self.sample_size))
+            if note:
+                text = _("{credited} ({note})").format(credited=text, note=note)
+        return _("{credited}. Source: {document}").format(
+            credited=text, document=document_title(self.source_document)
+        )
 
     @property
     def appendix_citation(self) -> str:
@@ -216,31 +245,51 @@ class Benchmark(_Strict):
         return f"{self.citation} [{self.source_document}]"
 
 
-#: Readable titles of the source documents (shared/seeds), as listed in frameworks.md.
+#: Readable titles of the source documents (shared/seeds), as listed in frameworks.md (English;
+#: shown through the catalog with ``document_title``).
 SOURCE_DOCUMENTS: dict[str, str] = {
-    "000_75926a742b302770.txt": "“How mature is your customer experience program?” by Behnam Behzadifar, Rah-e Pardakht (Persian)",
-    "001_d6d083cf62590651.txt": "“Suitable strategies for customer-centricity in 2021”, a Persian CX website",
-    "002_0ff33ef738c524f2.txt": "“Successful customer experience (CX) program”, a Persian CRM article",
-    "003_13cda68ffa918f34.txt": "“Determine your business’s CX maturity level with a four-level approach”, Wiseback (Turkish)",
-    "004_54c6ee1b2e26fac7.txt": "the customer-centric maturity self-assessment results page, Wonderfull (Russian)",
+    "000_75926a742b302770.txt": N_(
+        "“How mature is your customer experience program?” by Behnam Behzadifar, Rah-e Pardakht (Persian)"
+    ),
+    "001_d6d083cf62590651.txt": N_(
+        "“Suitable strategies for customer-centricity in 2021”, a Persian CX website"
+    ),
+    "002_0ff33ef738c524f2.txt": N_(
+        "“Successful customer experience (CX) program”, a Persian CRM article"
+    ),
+    "003_13cda68ffa918f34.txt": N_(
+        "“Determine your business’s CX maturity level with a four-level approach”, Wiseback (Turkish)"
+    ),
+    "004_54c6ee1b2e26fac7.txt": N_(
+        "the customer-centric maturity self-assessment results page, Wonderfull (Russian)"
+    ),
 }
 
 
 SOURCE_LANGUAGES: dict[str, str] = {
-    "000_75926a742b302770.txt": "Persian",
-    "001_d6d083cf62590651.txt": "Persian",
-    "002_0ff33ef738c524f2.txt": "Persian",
-    "003_13cda68ffa918f34.txt": "Turkish",
-    "004_54c6ee1b2e26fac7.txt": "Russian",
+    "000_75926a742b302770.txt": N_("Persian"),
+    "001_d6d083cf62590651.txt": N_("Persian"),
+    "002_0ff33ef738c524f2.txt": N_("Persian"),
+    "003_13cda68ffa918f34.txt": N_("Turkish"),
+    "004_54c6ee1b2e26fac7.txt": N_("Russian"),
 }
 
 
 def document_language(document: str) -> str | None:
+    """The source document's language, in English ('Russian')."""
     return SOURCE_LANGUAGES.get(document)
 
 
+def language_name(document: str) -> str | None:
+    """The source document's language named in the interface language."""
+    language = SOURCE_LANGUAGES.get(document)
+    return _(language) if language else None
+
+
 def document_title(document: str) -> str:
-    return SOURCE_DOCUMENTS.get(document, document)
+    """The source document's readable title in the interface language (the file name when unknown)."""
+    title = SOURCE_DOCUMENTS.get(document)
+    return _(title) if title else document
 
 
 class BenchmarkFile(_Strict):
@@ -402,35 +451,95 @@ def level_distribution(model_id: str, benchmarks: list[Benchmark] | None = None)
 
 # --- display ---------------------------------------------------------------------------
 
+# The names statements give groups of levels (data/benchmarks.yaml ``group_label``), for the catalog.
+GROUP_LABELS = (N_("the top two stages"), N_("the bottom three stages"))
+
+_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def shown_text(b: Benchmark, field: str, english: str | None) -> str | None:
+    """A benchmark's text (measures, source_text, display, attribution_note) in the interface
+    language, from data/translations/<lang>/benchmarks.yaml; the English where it has none."""
+    if not english:
+        return english
+    return translations.translated(None, "benchmarks", f"{b.id}.{field}", english)
+
+
+def _digits(value: object) -> str:
+    """Digits as the interface language writes them (Persian digits in Persian)."""
+    text = str(value)
+    return text.translate(_PERSIAN_DIGITS) if i18n.current() == "fa" else text
+
+
+def _integer(value: int) -> str:
+    lang = i18n.current()
+    if lang == i18n.SOURCE_LANGUAGE:
+        return str(value)
+    return _digits(
+        format_decimal(value, locale=i18n.babel_locale(lang), numbering_system="default")
+    )
+
 
 def _pct(value: float) -> str:
     """0.01 -> '1%', 0.045 -> '4.5%' (no float noise: 0.04 + 0.01 -> '5%')."""
     return f"{round(value * 100, 6):g}%"
 
 
+def _shown_pct(value: float) -> str:
+    """``_pct`` in the interface language: '%4,5' in Turkish, '4,5 %' in Russian, '۴٫۵٪' in Persian."""
+    lang = i18n.current()
+    if lang == i18n.SOURCE_LANGUAGE:
+        return _pct(value)
+    plain = f"{round(value * 100, 6):g}"
+    digits = len(plain.split(".", 1)[1]) if "." in plain and "e" not in plain else 0
+    locale = Locale.parse(i18n.babel_locale(lang))
+    pattern = locale.percent_formats[None].pattern
+    if digits:
+        pattern = pattern.replace("0", "0." + "0" * digits, 1)
+    text = format_percent(
+        round(value, 8), format=pattern, locale=locale, numbering_system="default"
+    )
+    return _digits(text).replace("%", "٪") if lang == "fa" else text
+
+
+def _and_join(parts: list[str]) -> str:
+    """'a, b and c' in the interface language's own list style."""
+    if i18n.current() == i18n.SOURCE_LANGUAGE:
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return format_list(parts, locale=i18n.babel_locale())
+
+
 _SYMBOL = {"=": "", "<": "<", ">": ">", "~": "~"}
-_WORDS = {"=": "", "<": "fewer than ", ">": "more than ", "~": "about "}
 
 
 def figure_display(b: Benchmark) -> str:
     """Compact figure as shown in a table: '1%', 'fewer than 1 in 5', '>90%', '~90%',
     '79% vs 49%', '60% higher'."""
     if b.display:
-        return b.display
+        return shown_text(b, "display", b.display)
     if b.unit == "relative_increase":
-        direction = "higher" if b.value > 0 else "lower"
-        return f"{_SYMBOL[b.comparator]}{_pct(abs(b.value))} {direction}"
-    text = f"{_SYMBOL[b.comparator]}{_pct(b.value)}"
+        figure = f"{_SYMBOL[b.comparator]}{_shown_pct(abs(b.value))}"
+        if b.value > 0:
+            return _("{figure} higher").format(figure=figure)
+        return _("{figure} lower").format(figure=figure)
+    text = f"{_SYMBOL[b.comparator]}{_shown_pct(b.value)}"
     if b.versus is not None:
-        text += f" vs {_pct(b.versus)}"
+        text = _("{figure} vs {versus}").format(figure=text, versus=_shown_pct(b.versus))
     return text
 
 
 def _figure_words(b: Benchmark) -> str:
     """The figure inside a sentence: '1%', 'more than 90%', 'about 90%'."""
     if b.display:
-        return b.display
-    return f"{_WORDS[b.comparator]}{_pct(b.value)}"
+        return shown_text(b, "display", b.display)
+    figure = _shown_pct(b.value)
+    if b.comparator == "<":
+        return _("fewer than {figure}").format(figure=figure)
+    if b.comparator == ">":
+        return _("more than {figure}").format(figure=figure)
+    if b.comparator == "~":
+        return _("about {figure}").format(figure=figure)
+    return figure
 
 
 def _exact(b: Benchmark) -> bool:
@@ -439,30 +548,49 @@ def _exact(b: Benchmark) -> bool:
 
 # --- statements ------------------------------------------------------------------------
 
-_PREPOSITION = {"level": "at"}  # "at level 4", "in stage 4", "in phase 2"
+
+def _span(b: Benchmark) -> tuple[str, bool]:
+    """'5' or '1–3', and whether it is a single level."""
+    lo, hi = min(b.level_set), max(b.level_set)
+    return (_digits(lo) if lo == hi else f"{_digits(lo)}–{_digits(hi)}"), lo == hi
 
 
 def _group(b: Benchmark, *, labelled: bool = True) -> str:
-    """'level 5', 'levels 1–3', 'the top two stages (5–6)'."""
-    lo, hi = min(b.level_set), max(b.level_set)
-    span = f"{lo}" if lo == hi else f"{lo}–{hi}"
+    """What companies 'have reached': 'level 5', 'levels 1–3', 'the top two stages (5–6)'."""
+    span, single = _span(b)
     if labelled and b.group_label:
-        return f"{b.group_label} ({span})"
-    return f"{b.level_term} {span}" if lo == hi else f"{b.level_term}s {span}"
+        return f"{_(b.group_label)} ({span})"
+    term = b.level_term
+    if term == "level":
+        return (_("level {span}") if single else _("levels {span}")).format(span=span)
+    if term == "stage":
+        return (_("stage {span}") if single else _("stages {span}")).format(span=span)
+    if term == "phase":
+        return (_("phase {span}") if single else _("phases {span}")).format(span=span)
+    return f"{term} {span}" if single else f"{term}s {span}"
 
 
-def _prep(b: Benchmark, *, labelled: bool = True) -> str:
+def _where(b: Benchmark, *, labelled: bool = True) -> str:
+    """Where companies 'are': 'at level 4', 'in stages 1–3', 'in the top two stages (5–6)'."""
+    span, single = _span(b)
     if labelled and b.group_label:
-        return "in"
-    return _PREPOSITION.get(b.level_term, "in")
+        return _("in {group} ({span})").format(group=_(b.group_label), span=span)
+    term = b.level_term
+    if term == "level":
+        return (_("at level {span}") if single else _("at levels {span}")).format(span=span)
+    if term == "stage":
+        return (_("in stage {span}") if single else _("in stages {span}")).format(span=span)
+    if term == "phase":
+        return (_("in phase {span}") if single else _("in phases {span}")).format(span=span)
+    return f"in {term} {span}" if single else f"in {term}s {span}"
 
 
 def _located(b: Benchmark, *, companies: bool = False) -> str:
     """'4% at level 4', or with ``companies`` '4% of companies are at level 4' (plain ranges)."""
-    where = f"{_prep(b, labelled=False)} {_group(b, labelled=False)}"
+    where = _where(b, labelled=False)
     if companies:
-        return f"{_figure_words(b)} of companies are {where}"
-    return f"{_figure_words(b)} {where}"
+        return _("{figure} of companies are {where}").format(figure=_figure_words(b), where=where)
+    return _("{figure} {where}").format(figure=_figure_words(b), where=where)
 
 
 def _sources(figs: list[Benchmark]) -> str:
@@ -473,9 +601,16 @@ def _sources(figs: list[Benchmark]) -> str:
     return " | ".join(seen)
 
 
+def _capitalised(text: str) -> str:
+    first = text[:1]
+    if first == "i" and i18n.current() == "tr":
+        return "İ" + text[1:]
+    return first.upper() + text[1:]
+
+
 def _statement(text: str, figs: list[Benchmark]) -> BenchmarkStatement:
     return BenchmarkStatement(
-        text=text[0].upper() + text[1:],
+        text=_capitalised(text),
         source=_sources(figs),
         benchmark_ids=tuple(b.id for b in figs),
     )
@@ -497,10 +632,6 @@ def _exact_cover(levels: list[int], figs: list[Benchmark]) -> list[Benchmark] | 
     return None
 
 
-def _and_join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
 def benchmark_statements(
     model_id: str, level: int, level_count: int, *, benchmarks: list[Benchmark] | None = None
 ) -> list[BenchmarkStatement]:
@@ -517,7 +648,8 @@ def benchmark_statements(
     - no figure covers ``level``: the published figures as stated, never the gap between them:
       "70% of companies are in stages 1–3 and 10% in stages 5–6."
 
-    A model without level_distribution figures gives an empty list.
+    A model without level_distribution figures gives an empty list. The sentences are in the
+    interface language (each a whole sentence of the catalog; the figures through the locale).
     """
     if level_count < 1 or not 1 <= level <= level_count:
         raise ValueError(f"level {level} is outside 1..{level_count}")
@@ -535,25 +667,43 @@ def benchmark_statements(
     for f in containing:
         lo, hi = min(f.level_set), max(f.level_set)
         if hi == level_count:
-            lead = "only " if _exact(f) else ""
+            if _exact(f):
+                text = _("Only {figure} of companies have reached {group}.")
+            else:
+                text = _("{figure} of companies have reached {group}.")
             statements.append(
-                _statement(f"{lead}{_figure_words(f)} of companies have reached {_group(f)}.", [f])
+                _statement(text.format(figure=_figure_words(f), group=_group(f)), [f])
             )
             continue
         above = _exact_cover(list(range(hi + 1, level_count + 1)), [g for g in figs if g is not f])
         if lo > 1 and above and all(_exact(g) for g in [f, *above]):
-            total = _pct(sum(g.value for g in [f, *above]))
+            total = _shown_pct(sum(g.value for g in [f, *above]))
             if len(above) == 1:
-                it = "it" if lo == hi else "them"
-                text = f"{_located(f, companies=True)} and {_figure_words(above[0])} above {it}: the top {total}."
+                if lo == hi:
+                    text = _(
+                        "{figure} of companies are {where} and {above} above it: the top {total}."
+                    )
+                else:
+                    text = _(
+                        "{figure} of companies are {where} and {above} above them: the top {total}."
+                    )
+                text = text.format(
+                    figure=_figure_words(f),
+                    where=_where(f, labelled=False),
+                    above=_figure_words(above[0]),
+                    total=total,
+                )
             else:  # "3% of companies are at level 3, 4% at level 4 and 1% at level 5: the top 8%."
                 parts = [_located(f, companies=True)] + [_located(g) for g in above]
-                text = f"{_and_join(parts)}: the top {total}."
+                text = _("{figures}: the top {total}.").format(
+                    figures=_and_join(parts), total=total
+                )
             statements.append(_statement(text, [f, *above]))
             continue
-        statements.append(
-            _statement(f"{_figure_words(f)} of companies are {_prep(f)} {_group(f)}.", [f])
+        text = _("{figure} of companies are {where}.").format(
+            figure=_figure_words(f), where=_where(f)
         )
+        statements.append(_statement(text, [f]))
 
     if not containing:
         parts = [_located(figs[0], companies=True)] + [_located(g) for g in figs[1:]]
