@@ -228,3 +228,14 @@ def file_template(name: str, english: dict[str, str], lang: str) -> dict:
             "origin": old.origin if old else TRANSLATION,
         }
     return {"file": name, "language": lang, "texts": out}
+
+
+def in_every_language(model_id: str, key: str, english: str) -> list[str]:
+    """A text in English and in every language it is translated into (reading files: a header or an
+    answer label in any of the languages means the same item or value)."""
+    out = [english]
+    for lang in i18n.LANGUAGES:
+        entry = texts(lang, model_id).get(key) if lang != i18n.SOURCE_LANGUAGE else None
+        if entry and entry.text not in out:
+            out.append(entry.text)
+    return out

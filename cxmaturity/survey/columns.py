@@ -17,6 +17,7 @@ from cxmaturity.errors import Problem
 from cxmaturity.models import MaturityModel
 from cxmaturity.survey.problems import Stop, clip
 from cxmaturity.survey.table import blank_mask
+from cxmaturity.translations import in_every_language
 
 # what Word and web forms put into pasted text that a model's own text does not have
 _TYPOGRAPHY = str.maketrans(
@@ -240,7 +241,8 @@ def _item_lookup(model: MaturityModel) -> dict[str, str]:
     clashes: set[str] = set()
     for comp in model.competencies:
         for item in comp.items:
-            for key in (_norm(item.id), _norm(item.text)):
+            texts = in_every_language(model.id, f"items.{item.id}.text", item.text)  # a header in any language
+            for key in (_norm(item.id), *(_norm(t) for t in texts)):
                 if key in lookup and lookup[key] != item.id:
                     clashes.add(key)
                 lookup.setdefault(key, item.id)

@@ -55,6 +55,7 @@ from cxmaturity.survey.problems import (
     clip,
 )
 from cxmaturity.survey.table import nonblank_rows, read_grid
+from cxmaturity.translations import in_every_language
 
 
 @dataclass
@@ -218,7 +219,12 @@ def _answer_matrix(model: MaturityModel, mapping, rows: _Rows, problems: list[Pr
     """Respondents x items as floats (NaN: not answered); every cell that is not an answer is a
     problem naming its row and column, at most MAX_PROBLEMS_PER_COLUMN a column."""
     lo, hi = model.scale.min, model.scale.max
-    label_map = {norm_label(text): value for value, text in model.scale.labels.items()}
+    # answer labels in any of the interface languages ("Kesinlikle katılıyorum", "Полностью согласен")
+    label_map = {
+        norm_label(text): value
+        for value, english in model.scale.labels.items()
+        for text in in_every_language(model.id, f"scale.labels.{value}", english)
+    }
     scale_text = scale_description(model)
     cache: dict[str, tuple[float, bool]] = {}
     # column-major, so the DataFrame takes it without a copy
@@ -234,7 +240,12 @@ def _answer_matrix(model: MaturityModel, mapping, rows: _Rows, problems: list[Pr
         descriptors = model.competency(competency_of[item_id]).descriptors
         if model.item_anchoring == "descriptor" and descriptors:
             # a form whose choices are the level descriptions themselves (Gartner): each is its level
-            labels = {**label_map, **{norm_label(text): level for level, text in descriptors.items()}}
+            cid = competency_of[item_id]
+            labels = {**label_map, **{
+                norm_label(text): level
+                for level, english in descriptors.items()
+                for text in in_every_language(model.id, f"competencies.{cid}.descriptors.{level}", english)
+            }}
             column_cache = {}
         values, bad_rows = convert_answers(rows.data[col.index], column_cache, labels, lo, hi)
         matrix[:, k] = values
