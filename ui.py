@@ -650,7 +650,11 @@ RTL_CSS = """
 .stApp, [data-testid="stSidebar"], [data-testid="stMain"], [data-testid="stMarkdownContainer"],
 [data-testid="stWidgetLabel"], [data-testid="stForm"], [data-testid="stExpander"], [data-testid="stTable"],
 [data-testid="stMetric"], [data-testid="stAlert"], [data-testid="stCaptionContainer"] { direction: rtl; text-align: right; }
-[data-testid="stAppViewContainer"] { flex-direction: row-reverse; }
+/* the app's flex row then runs right to left by itself: the sidebar stands on the right */
+/* each value laid out in its own direction: a Latin organisation name in a Persian form starts at
+   the left and is cut at its end, not at its beginning */
+[data-testid="stSelectbox"] input, [data-testid="stTextInput"] input, [data-testid="stTextArea"] textarea,
+[data-testid="stMarkdownContainer"] p, [data-testid="stWidgetLabel"] p { unicode-bidi: plaintext; text-align: start; }
 .stApp, .stApp p, .stApp li, .stApp label, .stApp h1, .stApp h2, .stApp h3, .stApp h4, .stApp button,
 .stApp input, .stApp textarea, .stApp [data-baseweb="select"] {
   font-family: "Vazirmatn", "Noto Sans Arabic", "Noto Naskh Arabic", "Tahoma", sans-serif;
