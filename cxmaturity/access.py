@@ -31,6 +31,7 @@ from cxmaturity.errors import AccessDenied as AccessDenied
 from cxmaturity.errors import AccountError as AccountError
 from cxmaturity.errors import AuthConfigError as AuthConfigError
 from cxmaturity.errors import UnknownAccount as UnknownAccount
+from cxmaturity.i18n import N_, _
 
 ENV_AUTH = "CXMATURITY_AUTH"
 AUTH_MODES = ("none", "local", "oidc")
@@ -48,14 +49,17 @@ MAX_EMAIL = 254
 MAX_DETAIL = 2000
 MAX_AUDIT_LIMIT = 10_000
 
-SIGNED_IN = "Signed in."
-WRONG_CREDENTIALS = "Wrong email or password."
-LOCKED = "Too many failed attempts. Try again later."
-READ_ONLY = "Your role can view this organisation but not change it."
-ADMIN_ONLY = "Only an administrator can do that."
+# shown to people (the sign-in page, a refused action): English msgids, translated where they are
+# handed out (services.authenticate's result, the AccessDenied raised below)
+SIGNED_IN = N_("Signed in.")
+WRONG_CREDENTIALS = N_("Wrong email or password.")
+LOCKED = N_("Too many failed attempts. Try again later.")
+READ_ONLY = N_("Your role can view this organisation but not change it.")
+ADMIN_ONLY = N_("Only an administrator can do that.")
 
 LOCAL_ACTOR = "local"
-NOT_AN_EMAIL = "(not an email address)"  # audit actor for a sign-in with garbage (maybe a password) as email
+# audit actor for a sign-in with garbage (maybe a password) as email
+NOT_AN_EMAIL = "(not an email address)"
 
 # audit actions
 SIGN_IN = "sign_in"
@@ -157,14 +161,14 @@ def acting(user: User | None) -> User:
 def check_read(user: User | None, org: str) -> User:
     user = acting(user)
     if not user.can_read(org):
-        raise AccessDenied()
+        raise AccessDenied(_(NO_ACCESS))
     return user
 
 
 def check_write(user: User | None, org: str) -> User:
     user = check_read(user, org)  # first: another organisation gets the generic message
     if not user.can_write(org):
-        raise AccessDenied(READ_ONLY)
+        raise AccessDenied(_(READ_ONLY))
     return user
 
 
@@ -173,7 +177,7 @@ def check_admin(user: User | None, org: str | None = None) -> User:
     organisation message first."""
     user = check_read(user, org) if org is not None else acting(user)
     if not user.is_admin:
-        raise AccessDenied(ADMIN_ONLY)
+        raise AccessDenied(_(ADMIN_ONLY))
     return user
 
 
@@ -184,7 +188,9 @@ def auth_mode() -> str:
         return "none"
     if value in AUTH_MODES:
         return value
-    raise AuthConfigError(f"{ENV_AUTH}={value!r} is not a known mode (use local or oidc, or leave it unset)")
+    raise AuthConfigError(
+        f"{ENV_AUTH}={value!r} is not a known mode (use local or oidc, or leave it unset)"
+    )
 
 
 # --- account input rules ---------------------------------------------------------------------

@@ -4,15 +4,17 @@ delete organisations, remove the sample data, and restore or purge what is in th
 import streamlit as st
 
 import ui
-from cxmaturity import services
+from cxmaturity import i18n, services
 from cxmaturity.errors import StoreError
+from cxmaturity.i18n import _, ngettext
+from cxmaturity.views import format as fmt
 from cxmaturity.views import manage as manage_view
 
 ui.page_setup("pages/manage.py")
 
 user = ui.current_user()
 sel = ui.selection()
-st.title("Manage data")
+st.title(_("Manage data"))
 note = st.session_state.pop("manage_note", None)
 if note:
     st.success(note)
@@ -38,98 +40,156 @@ def confirm(key: str, question: str, action_label: str, action) -> None:
                 st.error(ui.md(str(exc)))
                 return
             done(message)
-        if c2.button("Cancel", key=f"no_{key}"):
+        if c2.button(_("Cancel"), key=f"no_{key}"):
             st.session_state.pop("confirm", None)
             st.rerun()
 
 
 if sel.org is None:
-    st.info("There is nothing to manage yet.")
+    st.info(_("There is nothing to manage yet."))
 else:
     view = manage_view.manage_view(sel.org, user)
     st.caption(
-        f"Deleting moves data into the trash: an administrator can restore it, exactly as it was, "
-        f"for {view.trash_days} days; then it is deleted for good."
+        ngettext(
+            "Deleting moves data into the trash: an administrator can restore it, exactly as it was, "
+            "for {n} day; then it is deleted for good.",
+            "Deleting moves data into the trash: an administrator can restore it, exactly as it was, "
+            "for {n} days; then it is deleted for good.",
+            view.trash_days,
+        ).format(n=fmt.integer(view.trash_days))
     )
-    st.subheader(f"Assessments of {ui.md(sel.org)}")
+    st.subheader(
+        _("Assessments of {organisation}").format(organisation=i18n.isolate(ui.md(sel.org)))
+    )
     if not view.assessments:
-        st.caption("No assessments.")
+        st.caption(_("No assessments."))
     for row in view.assessments:
         c1, c2 = st.columns([5, 1])
-        c1.markdown(
-            f"**{row.date_text}** · {ui.md(row.model_name)}" + (f" · {ui.md(row.label)}" if row.label else "")
-            + f" · {row.respondents} respondents"
+        respondents = ngettext("{n} respondent", "{n} respondents", row.respondents).format(
+            n=fmt.integer(row.respondents)
         )
-        if view.may_delete and c2.button("Delete…", key=f"del_a_{row.id}"):
+        c1.markdown(
+            f"**{ui.md(row.date_text)}** · {ui.md(row.model_name)}"
+            + (f" · {i18n.isolate(ui.md(row.label))}" if row.label else "")
+            + f" · {respondents}"
+        )
+        if view.may_delete and c2.button(_("Delete…"), key=f"del_a_{row.id}"):
             st.session_state["confirm"] = f"a{row.id}"
         confirm(
             f"a{row.id}",
-            f"Move {ui.md(row.confirmation)} of {ui.md(sel.org)} into the trash? It disappears from every page, "
-            "comparison and peer figure at once.",
-            "Move to trash",
-            lambda row=row: services.delete_assessment(sel.org, row.id, user=user)
-            and f"Moved {row.confirmation} into the trash.",
+            row.delete_question(sel.org, ui.md),
+            _("Move to trash"),
+            lambda row=row: (
+                services.delete_assessment(sel.org, row.id, user=user) and row.moved_message(ui.md)
+            ),
         )
 
     if view.targets:
-        st.subheader("Targets")
+        st.subheader(_("Targets"))
         for t in view.targets:
             c1, c2 = st.columns([5, 1])
-            c1.markdown(f"{ui.md(t['Competency'])} · {t['Horizon']} · level {ui.md(t['Target level'])} ({ui.md(t['Model'])})")
+            c1.markdown(
+                _("{competency} · {horizon} · level {level} ({model})").format(
+                    competency=ui.md(t["Competency"]),
+                    horizon=t["Horizon"],
+                    level=ui.md(t["Target level"]),
+                    model=ui.md(t["Model"]),
+                )
+            )
             key = f"t{t['model']}{t['competency_id']}{t['horizon']}"
-            if view.may_delete and c2.button("Delete…", key=f"del_{key}"):
+            if view.may_delete and c2.button(_("Delete…"), key=f"del_{key}"):
                 st.session_state["confirm"] = key
             confirm(
                 key,
-                f"Move the target for {ui.md(t['Competency'])} ({t['Horizon']}) into the trash?",
-                "Move to trash",
-                lambda t=t: services.delete_target(sel.org, t["model"], t["competency_id"], t["horizon"], user=user)
-                and "Moved the target into the trash.",
+                _("Move the target for {competency} ({horizon}) into the trash?").format(
+                    competency=ui.md(t["Competency"]), horizon=t["Horizon"]
+                ),
+                _("Move to trash"),
+                lambda t=t: (
+                    services.delete_target(
+                        sel.org, t["model"], t["competency_id"], t["horizon"], user=user
+                    )
+                    and _("Moved the target into the trash.")
+                ),
             )
 
     if view.may_administer:
-        st.subheader("Organisation")
+        st.subheader(_("Organisation"))
         with st.form("rename"):
-            new_name = st.text_input("New name", value=sel.org, max_chars=200, key="rename_to")
-            if st.form_submit_button("Rename"):
+            new_name = st.text_input(_("New name"), value=sel.org, max_chars=200, key="rename_to")
+            if st.form_submit_button(_("Rename")):
                 try:
                     services.rename_organisation(sel.org, new_name.strip(), user=user)
                 except StoreError as exc:
                     st.error(ui.md(str(exc)))
                 else:
                     ui.select_after_rerun(new_name.strip(), sel.model_id, sel.assessment_id)
-                    done(f"Renamed to {ui.md(new_name.strip())}.")
+                    done(_("Renamed to {name}.").format(name=i18n.isolate(ui.md(new_name.strip()))))
         total = sum(r.respondents for r in view.assessments)
-        if st.button(f"Delete {sel.org}…", key="del_org"):
+        if st.button(
+            _("Delete {organisation}…").format(organisation=i18n.isolate(sel.org)), key="del_org"
+        ):
             st.session_state["confirm"] = "org"
+        n_assessments, n_targets = len(view.assessments), len(view.targets)
         confirm(
             "org",
-            f"Move the organisation {ui.md(sel.org)} into the trash, with its {len(view.assessments)} assessment(s), "
-            f"{total} respondents and {len(view.targets)} target(s)?",
-            "Move organisation to trash",
-            lambda: services.delete_organisation(sel.org, user=user) and f"Moved {ui.md(sel.org)} into the trash.",
+            _(
+                "Move the organisation {organisation} into the trash, with its {assessments}, "
+                "{respondents} and {targets}?"
+            ).format(
+                organisation=i18n.isolate(ui.md(sel.org)),
+                assessments=ngettext(
+                    "{n} assessment(s)", "{n} assessment(s)", n_assessments
+                ).format(n=fmt.integer(n_assessments)),
+                respondents=ngettext("{n} respondent", "{n} respondents", total).format(
+                    n=fmt.integer(total)
+                ),
+                targets=ngettext("{n} target(s)", "{n} target(s)", n_targets).format(
+                    n=fmt.integer(n_targets)
+                ),
+            ),
+            _("Move organisation to trash"),
+            lambda: (
+                services.delete_organisation(sel.org, user=user)
+                and _("Moved {organisation} into the trash.").format(
+                    organisation=i18n.isolate(ui.md(sel.org))
+                )
+            ),
         )
         if view.has_demo:
-            st.subheader("Sample data")
-            if st.button("Remove sample data…", key="remove_demo"):
+            st.subheader(_("Sample data"))
+            if st.button(_("Remove sample data…"), key="remove_demo"):
                 st.session_state["confirm"] = "demo"
+
+            def remove_demo() -> str:
+                count = len(services.remove_demo(user=user))
+                return ngettext(
+                    "Moved {n} demo organisation(s) into the trash.",
+                    "Moved {n} demo organisation(s) into the trash.",
+                    count,
+                ).format(n=fmt.integer(count))
+
             confirm(
                 "demo",
-                "Move every demo organisation (marked 'sample data') into the trash? It will not be loaded again.",
-                "Remove sample data",
-                lambda: f"Moved {len(services.remove_demo(user=user))} demo organisation(s) into the trash.",
+                _(
+                    "Move every demo organisation (marked 'sample data') into the trash? It will not be loaded again."
+                ),
+                _("Remove sample data"),
+                remove_demo,
             )
 
 if user.may_administer:
-    st.subheader("Trash")
+    st.subheader(_("Trash"))
     items = services.list_trash(user=user)
     if not items:
-        st.caption("The trash is empty.")
-    for item, row in zip(items, manage_view.trash_rows(items), strict=True):
+        st.caption(_("The trash is empty."))
+    for item, row in zip(items, manage_view.trash_rows(items, ui.md), strict=True):
         c1, c2 = st.columns([5, 1])
-        c1.markdown(f"**{row['What']}** · {ui.md(row['Organisation'])}: {ui.md(row['Details'])}  \n"
-                    f"Deleted {ui.md(row['Deleted'])}; purged after {row['Purged after']}")
-        if c2.button("Restore", key=f"restore_{item.kind}_{item.id}"):
+        c1.markdown(
+            f"**{row['What']}** · {i18n.isolate(ui.md(row['Organisation']))}: {ui.md(row['Details'])}  \n"
+            + row["When"]
+        )
+        if c2.button(_("Restore"), key=f"restore_{item.kind}_{item.id}"):
             try:
                 if item.kind == "organisation":
                     services.restore_organisation(item.organisation, user=user)
@@ -140,9 +200,18 @@ if user.may_administer:
             except StoreError as exc:
                 st.error(ui.md(str(exc)))
             else:
-                done(f"Restored: {ui.md(item.description)} ({ui.md(item.organisation)}).")
+                done(
+                    _("Restored: {item} ({organisation}).").format(
+                        item=ui.md(item.description),
+                        organisation=i18n.isolate(ui.md(item.organisation)),
+                    )
+                )
     if items:
-        if st.button("Empty the trash…", key="purge"):
+        if st.button(_("Empty the trash…"), key="purge"):
             st.session_state["confirm"] = "purge"
-        confirm("purge", "Delete everything in the trash for good? This cannot be undone.", "Delete for good",
-                lambda: "Deleted for good: " + ", ".join(f"{len(v) if isinstance(v, list) else v} {k}" for k, v in services.purge(user=user).items()) + ".")
+        confirm(
+            "purge",
+            _("Delete everything in the trash for good? This cannot be undone."),
+            _("Delete for good"),
+            lambda: manage_view.purged_message(services.purge(user=user)),
+        )

@@ -49,6 +49,7 @@ from cxmaturity.access import (
     normalise_email,
 )
 from cxmaturity.errors import UnknownOrganisation
+from cxmaturity.i18n import _
 from cxmaturity.services.audit import actor_of
 from cxmaturity.store import accounts as accounts_sql
 from cxmaturity.store import audit as audit_sql
@@ -163,7 +164,9 @@ def _org_ids(conn, names: list[str]) -> list[int]:
 
 def _check_scope(role: str, names: list[str]) -> None:
     if role == ADMIN and names:
-        raise AccountError("an administrator sees every organisation; give organisations only to analysts and viewers")
+        raise AccountError(
+            "an administrator sees every organisation; give organisations only to analysts and viewers"
+        )
 
 
 def _describe(role: str, names: list[str]) -> str:
@@ -197,7 +200,9 @@ def add_user(
             org_ids = _org_ids(conn, names)
             user_id = accounts_sql.insert_user(conn, key, role, password_hash, now())
             accounts_sql.set_organisations(conn, user_id, org_ids)
-            audit_sql.write(conn, actor_of(actor), USER_ADD, detail=f"{key}: {_describe(role, names)}")
+            audit_sql.write(
+                conn, actor_of(actor), USER_ADD, detail=f"{key}: {_describe(role, names)}"
+            )
     except IntegrityError:  # a concurrent add of the same email
         raise AccountError(f"an account for {key} already exists") from None
     return User(key, role, None if role == ADMIN else frozenset(names))
@@ -233,7 +238,9 @@ def update_user(
         org_ids = _org_ids(conn, names)
         accounts_sql.set_role(conn, row.id, new_role)
         accounts_sql.set_organisations(conn, row.id, org_ids)
-        audit_sql.write(conn, actor_of(actor), USER_UPDATE, detail=f"{key}: {_describe(new_role, names)}")
+        audit_sql.write(
+            conn, actor_of(actor), USER_UPDATE, detail=f"{key}: {_describe(new_role, names)}"
+        )
     return User(key, new_role, None if new_role == ADMIN else frozenset(names))
 
 
@@ -252,7 +259,9 @@ def remove_user(email: str, *, user: User | None = None, engine: store.EngineRef
     return True
 
 
-def set_password(email: str, password: str, *, user: User | None = None, engine: store.EngineRef = None) -> None:
+def set_password(
+    email: str, password: str, *, user: User | None = None, engine: store.EngineRef = None
+) -> None:
     """Set a new password (and lift any lockout of the email). Raises UnknownAccount."""
     actor = check_admin(user)
     key = normalise_email(email)
@@ -311,7 +320,7 @@ def list_users(*, user: User | None = None, engine: store.EngineRef = None) -> l
 class AuthResult:
     ok: bool
     user: User | None
-    message: str  # SIGNED_IN, WRONG_CREDENTIALS or LOCKED
+    message: str  # SIGNED_IN, WRONG_CREDENTIALS or LOCKED, in the interface language
 
 
 def _count_attempt(conn, key: str, at: dt.datetime) -> tuple[bool, bool]:
@@ -330,7 +339,9 @@ def _count_attempt(conn, key: str, at: dt.datetime) -> tuple[bool, bool]:
     return False, reaches
 
 
-def authenticate(email: str, password: str, *, now: dt.datetime | None = None, engine: store.EngineRef = None) -> AuthResult:
+def authenticate(
+    email: str, password: str, *, now: dt.datetime | None = None, engine: store.EngineRef = None
+) -> AuthResult:
     """Check an email (trimmed, case-insensitive) and password.
 
     ``MAX_FAILURES`` failures for one email within ``FAILURE_WINDOW`` lock it for
@@ -342,15 +353,22 @@ def authenticate(email: str, password: str, *, now: dt.datetime | None = None, e
     eng = store.get_engine(engine)
     when = aware(now) or _clock()
     key = normalise_email(email)[:MAX_EMAIL]
-    actor = key if is_email(key) else NOT_AN_EMAIL  # a password typed as email never reaches the log
+    # a password typed as email never reaches the log
+    actor = key if is_email(key) else NOT_AN_EMAIL
     dummy = _dummy_hash()  # made before any branch: the first call costs the same for everyone
     with store.writing(eng) as conn:
         locked, reaches_limit = _count_attempt(conn, key, when)
         row = accounts_sql.row_for(conn, key) if key else None
         if locked:
-            audit_sql.write(conn, actor, SIGN_IN_LOCKED, detail="refused: locked after too many failed attempts", at=when)
+            audit_sql.write(
+                conn,
+                actor,
+                SIGN_IN_LOCKED,
+                detail="refused: locked after too many failed attempts",
+                at=when,
+            )
     if locked:
-        return AuthResult(False, None, LOCKED)
+        return AuthResult(False, None, _(LOCKED))
 
     stored = row.password_hash if row is not None else None
     matches = verify_password(stored or dummy, password if isinstance(password, str) else "")
@@ -364,12 +382,14 @@ def authenticate(email: str, password: str, *, now: dt.datetime | None = None, e
             signed_in = _user_from_row(conn, row)
             audit_sql.write(conn, signed_in.email, SIGN_IN, detail="password", at=when)
         else:
-            detail = "wrong email or password" + ("; locked after too many failed attempts" if reaches_limit else "")
+            detail = "wrong email or password" + (
+                "; locked after too many failed attempts" if reaches_limit else ""
+            )
             audit_sql.write(conn, actor, SIGN_IN_FAILED, detail=detail, at=when)
             accounts_sql.prune_attempts(conn, key, when, FAILURE_WINDOW)
     if ok:
-        return AuthResult(True, signed_in, SIGNED_IN)
-    return AuthResult(False, None, LOCKED if reaches_limit else WRONG_CREDENTIALS)
+        return AuthResult(True, signed_in, _(SIGNED_IN))
+    return AuthResult(False, None, _(LOCKED if reaches_limit else WRONG_CREDENTIALS))
 
 
 _clock = now  # the parameter ``now`` of authenticate shadows the store's clock

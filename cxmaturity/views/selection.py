@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from cxmaturity import services
+from cxmaturity import services, translations
 from cxmaturity.access import User
 from cxmaturity.models import MaturityModel
 from cxmaturity.views.format import assessment_label
@@ -31,7 +31,9 @@ def organisation_names(user: User | None = None) -> list[str]:
 def assessments(org: str, user: User | None = None) -> list[AssessmentInfo]:
     """The organisation's assessments over all models, oldest first."""
     return [
-        AssessmentInfo(id=a.id, model_id=a.model, date=a.date, label=a.label, respondents=a.respondents)
+        AssessmentInfo(
+            id=a.id, model_id=a.model, date=a.date, label=a.label, respondents=a.respondents
+        )
         for a in services.list_assessments(org, user=user)
     ]
 
@@ -41,7 +43,11 @@ def models() -> dict[str, MaturityModel]:
 
 
 def model_names() -> dict[str, str]:
-    return {m.id: m.name for m in services.models().values()}
+    """Each model's name in the interface language (for pickers; ids stay the keys)."""
+    return {
+        m.id: translations.translated(None, m.id, "name", m.name)
+        for m in services.models().values()
+    }
 
 
 def assessment_context(org: str, model_id: str, assessment_id: int, user: User | None = None):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from cxmaturity import charts, services
+from cxmaturity import charts, i18n, services, translations
 from cxmaturity.access import User
 from cxmaturity.errors import InvalidInput, Problem, SurveyValidationError
+from cxmaturity.i18n import _
 from cxmaturity.scoring import AssessmentScore, score_assessment
 from cxmaturity.survey import read_survey
 from cxmaturity.survey import template_csv as make_template
@@ -21,7 +22,7 @@ class UploadPreview:
     survey: object | None = None  # SurveyData when the file is clean
     score: AssessmentScore | None = None
     radar: object | None = None
-    model_name: str | None = None
+    model_name: str | None = None  # in the interface language of the preview
 
     @property
     def ok(self) -> bool:
@@ -29,9 +30,15 @@ class UploadPreview:
 
 
 def problem_rows(problems: list[Problem]) -> list[dict]:
-    """Problems as table rows; a problem about the whole file or a whole column shows '—'."""
+    """Problems as table rows; a problem about the whole file or a whole column shows '—'.
+    Headers in the interface language; the problems as the survey reader words them."""
+    row, column, problem = _("Row"), _("Column"), _("Problem")
     return [
-        {"Row": "—" if p.row is None else str(p.row), "Column": "—" if p.column is None else p.column, "Problem": p.message}
+        {
+            row: "—" if p.row is None else str(p.row),
+            column: "—" if p.column is None else p.column,
+            problem: p.message,
+        }
         for p in problems
     ]
 
@@ -66,7 +73,8 @@ def save_choices(user: User, sidebar_org: str | None) -> SaveChoices:
 
 
 def preview_upload(data: bytes, filename: str, model_id: str | None = None) -> UploadPreview:
-    """Read, validate and score a file without storing anything."""
+    """Read, validate and score a file without storing anything. The file is read and scored
+    with the English model; only what the preview shows (radar, model name) is localised."""
     model = services.model(model_id) if model_id else None
     try:
         survey = read_survey(data, model=model, filename=filename)
@@ -76,18 +84,21 @@ def preview_upload(data: bytes, filename: str, model_id: str | None = None) -> U
             raise SurveyValidationError(stored_problems)
     except SurveyValidationError as exc:
         return UploadPreview(filename=filename, problems=problem_rows(exc.problems), warnings=[])
-    score = score_assessment(survey.model, survey.answers, survey.respondents, group_by="department")
+    score = score_assessment(
+        survey.model, survey.answers, survey.respondents, group_by="department"
+    )
+    shown = translations.localised(survey.model)
     radar = charts.build_radar_figure(
-        survey.model,
+        shown,
         [
             charts.RadarSeries(
-                name="This file",
+                name=_("This file"),
                 scores={c.id: c.score for c in score.competencies},
                 kind="current",
                 n={c.id: c.n for c in score.competencies},
             )
         ],
-        title="Preview: maturity by competency",
+        title=_("Preview: maturity by competency"),
     )
     return UploadPreview(
         filename=filename,
@@ -96,7 +107,7 @@ def preview_upload(data: bytes, filename: str, model_id: str | None = None) -> U
         survey=survey,
         score=score,
         radar=radar,
-        model_name=survey.model.name,
+        model_name=shown.name,
     )
 
 
@@ -128,9 +139,14 @@ def save_upload(
     """Store the previewed file as one assessment (one transaction); (id, created).
     ``new``: the person chose to create ``org``; an organisation of that name must not exist."""
     if not preview.ok:
-        raise InvalidInput("the file has problems; fix them before saving")
+        raise InvalidInput(_("the file has problems; fix them before saving"))
     if new and services.get_organisation(org, user=user) is not None:
-        raise InvalidInput(f"an organisation called '{org}' exists already; choose it under 'An existing organisation'")
+        raise InvalidInput(
+            _(
+                "an organisation called '{name}' exists already; "
+                "choose it under 'An existing organisation'"
+            ).format(name=i18n.isolate(org))
+        )
     result = services.import_assessment(
         preview.survey,
         org,
