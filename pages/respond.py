@@ -6,6 +6,7 @@ import streamlit as st
 import ui
 from cxmaturity import services
 from cxmaturity.errors import StoreError
+from cxmaturity.i18n import _
 from cxmaturity.views import questionnaire as questionnaire_views
 
 token = st.query_params.get("wave", "")
@@ -13,7 +14,7 @@ view = questionnaire_views.respondent_view(token)
 prefix = f"wave_{token[:12]}"
 
 if view.wave is None:
-    st.title("Survey not found")
+    st.title(_("Survey not found"))
     st.info(view.message)
     st.stop()
 
@@ -22,7 +23,7 @@ if not view.open:
     st.info(view.message)
     st.stop()
 if st.session_state.get(f"{prefix}_done"):
-    st.success("Thank you: your answers are in. You can close this page.")
+    st.success(_("Thank you: your answers are in. You can close this page."))
     st.stop()
 
 if not st.session_state.get(f"{prefix}_step"):  # the welcome on the first part only
@@ -30,21 +31,36 @@ if not st.session_state.get(f"{prefix}_step"):  # the welcome on the first part 
 
 
 def about_you() -> None:
-    st.subheader("About you")
+    st.subheader(_("About you"))
     kept = {f: st.session_state.get(f"{prefix}_keep_{f}") for f in ("department", "role", "code")}
     if view.departments:
         st.selectbox(
-            "Your department", view.departments, placeholder="Choose your department", key=f"{prefix}_department",
-            index=view.departments.index(kept["department"]) if kept["department"] in view.departments else None,
+            _("Your department"),
+            view.departments,
+            placeholder=_("Choose your department"),
+            key=f"{prefix}_department",
+            index=view.departments.index(kept["department"])
+            if kept["department"] in view.departments
+            else None,
         )
     if view.roles:
         st.selectbox(
-            "Your role (optional)", view.roles, placeholder="Choose your role", key=f"{prefix}_role",
+            _("Your role (optional)"),
+            view.roles,
+            placeholder=_("Choose your role"),
+            key=f"{prefix}_role",
             index=view.roles.index(kept["role"]) if kept["role"] in view.roles else None,
         )
     if view.wave.codes_required:
-        st.text_input("Your code (from the invitation)", max_chars=40, key=f"{prefix}_code", value=kept["code"] or "")
-    st.caption("Nothing here identifies you: departments are reported only when enough people answered.")
+        st.text_input(
+            _("Your code (from the invitation)"),
+            max_chars=40,
+            key=f"{prefix}_code",
+            value=kept["code"] or "",
+        )
+    st.caption(
+        _("Nothing here identifies you: departments are reported only when enough people answered.")
+    )
 
 
 # widget values vanish when their part is not shown: keep them in plain session keys
@@ -52,7 +68,7 @@ for field in ("department", "role", "code"):
     if f"{prefix}_{field}" in st.session_state:
         st.session_state[f"{prefix}_keep_{field}"] = st.session_state[f"{prefix}_{field}"]
 
-answers = ui.questionnaire(view.form, prefix, intro=about_you, submit_label="Submit my answers")
+answers = ui.questionnaire(view.form, prefix, intro=about_you, submit_label=_("Submit my answers"))
 if answers is not None:
     try:
         services.submit_response(

@@ -45,7 +45,9 @@ def item_header(item_id: str, text: str) -> str:
     return f"{text} [{item_id}]"
 
 
-def questionnaire_xlsx(model: MaturityModel, departments: list[str] = (), roles: list[str] = ()) -> bytes:
+def questionnaire_xlsx(
+    model: MaturityModel, departments: list[str] = (), roles: list[str] = ()
+) -> bytes:
     from openpyxl import Workbook  # loaded when a workbook is made
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -61,7 +63,9 @@ def questionnaire_xlsx(model: MaturityModel, departments: list[str] = (), roles:
         cell.data_type = "s"
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        answers.column_dimensions[cell.column_letter].width = 14 if col <= len(METADATA_COLUMNS) else 34
+        answers.column_dimensions[cell.column_letter].width = (
+            14 if col <= len(METADATA_COLUMNS) else 34
+        )
     answers.row_dimensions[1].height = 110
     answers.freeze_panes = "B2"
 
@@ -78,13 +82,19 @@ def questionnaire_xlsx(model: MaturityModel, departments: list[str] = (), roles:
     first_item_col = len(METADATA_COLUMNS) + 1
     last = answers.cell(row=1, column=len(headers)).column_letter
     start = answers.cell(row=1, column=first_item_col).column_letter
-    scale = DataValidation(type="list", formula1=f"=Choices!$A$1:$A${len(labels)}", allow_blank=True)
+    scale = DataValidation(
+        type="list", formula1=f"=Choices!$A$1:$A${len(labels)}", allow_blank=True
+    )
     scale.error, scale.errorTitle = _("Choose an answer from the list."), _("Not an answer")
     answers.add_data_validation(scale)
     scale.add(f"{start}2:{last}{ROWS + 1}")
     for column, values, letter in ((2, departments, "B"), (3, roles, "C")):
         if values:
-            rule = DataValidation(type="list", formula1=f"=Choices!${letter}$1:${letter}${len(values)}", allow_blank=True)
+            rule = DataValidation(
+                type="list",
+                formula1=f"=Choices!${letter}$1:${letter}${len(values)}",
+                allow_blank=True,
+            )
             answers.add_data_validation(rule)
             col = answers.cell(row=1, column=column).column_letter
             rule.add(f"{col}2:{col}{ROWS + 1}")
@@ -93,15 +103,17 @@ def questionnaire_xlsx(model: MaturityModel, departments: list[str] = (), roles:
         _("{model}: questionnaire").format(model=shown.name),
         "",
         _("How to fill it in"),
-        _("One row per respondent on the 'Answers' sheet. respondent_id: any code that is not a name (r1, r2, ...)."),
+        _(
+            "One row per respondent on the 'Answers' sheet. respondent_id: any code that is not a name (r1, r2, ...)."
+        ),
         _(
             "department and role: for results by group (groups under the anonymity threshold are never shown "
             "on their own)."
         ),
         _("submitted_at: optional, the date of the answer (YYYY-MM-DD)."),
-        _("Each statement: choose the answer from the list in its cell. {na} = don't know / not applicable.").format(
-            na=NOT_APPLICABLE
-        ),
+        _(
+            "Each statement: choose the answer from the list in its cell. {na} = don't know / not applicable."
+        ).format(na=NOT_APPLICABLE),
         _("Upload the file as it is on the dashboard's Upload page, or with 'cxmaturity import'."),
         "",
         _("The answers"),
@@ -112,7 +124,8 @@ def questionnaire_xlsx(model: MaturityModel, departments: list[str] = (), roles:
         for comp in shown.competencies:
             lines.append(comp.name)
             lines += [
-                f"  {lv.number} - {lv.name}: {comp.descriptors.get(lv.number) or lv.description}" for lv in shown.levels
+                f"  {lv.number} - {lv.name}: {comp.descriptors.get(lv.number) or lv.description}"
+                for lv in shown.levels
             ]
     for row, text in enumerate(lines, start=1):
         cell = choices.cell(row=row, column=1, value=text)

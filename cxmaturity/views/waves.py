@@ -7,14 +7,20 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from cxmaturity import services
+from cxmaturity import services, translations
 from cxmaturity.access import User
 from cxmaturity.errors import InvalidInput
 from cxmaturity.exports import to_safe_csv
+from cxmaturity.i18n import N_, _, ngettext
 from cxmaturity.services.waves import WaveStatus
 from cxmaturity.views import format as fmt
 
-STATES = {"open": "open: taking answers", "closing": "closing", "closed": "closed"}
+STATES = {"open": N_("open: taking answers"), "closing": N_("closing"), "closed": N_("closed")}
+
+
+def state_word(state: str) -> str:
+    """A wave's state (a machine value of the store) in words of the current language."""
+    return _(STATES[state]) if state in STATES else state
 
 
 @dataclass
@@ -60,36 +66,74 @@ def codes_csv(codes: list[str]) -> bytes:
 def wave_item(status: WaveStatus) -> WaveItem:
     wave = status.wave
     model = services.model(wave.model)
-    closes = f", closes {fmt.day(wave.closes_on)}" if wave.closes_on else ""
-    summary = f"{status.responses} response{'s' if status.responses != 1 else ''} so far{closes}."
+    responses = fmt.integer(status.responses)
     if wave.status == "closed" and wave.assessment_id:
-        summary = f"{status.responses} responses, stored as assessment #{wave.assessment_id}."
+        summary = ngettext(
+            "{n} response, stored as assessment #{id}.",
+            "{n} responses, stored as assessment #{id}.",
+            status.responses,
+        ).format(n=responses, id=fmt.digits(wave.assessment_id))
+    elif wave.closes_on:
+        summary = ngettext(
+            "{n} response so far, closes {day}.",
+            "{n} responses so far, closes {day}.",
+            status.responses,
+        ).format(n=responses, day=fmt.day(wave.closes_on))
+    else:
+        summary = ngettext(
+            "{n} response so far.", "{n} responses so far.", status.responses
+        ).format(n=responses)
+    fewer = _("fewer than {count}").format(count=fmt.integer(wave.min_group_size))
     rows = [
         {
-            "Department": d.name,
-            "Responses": str(d.responses) if d.responses is not None else f"fewer than {wave.min_group_size}",
-            "Head count": d.headcount if d.headcount else fmt.MISSING,
-            "Response rate": f"{d.rate:.0%}" if d.rate is not None else fmt.MISSING,
+            _("Department"): d.name,
+            _("Responses"): fmt.integer(d.responses) if d.responses is not None else fewer,
+            _("Head count"): fmt.integer(d.headcount) if d.headcount else fmt.MISSING,
+            _("Response rate"): fmt.percent(d.rate) if d.rate is not None else fmt.MISSING,
         }
         for d in status.departments
     ]
     provisional = None
     if status.provisional is not None and status.provisional.overall.level:
         o = status.provisional.overall
-        provisional = f"Provisional result: level {o.level} {o.level_name} (overall {fmt.number(o.score)}), from the answers so far."
+        provisional = _(
+            "Provisional result: level {level} {name} (overall {score}), from the answers so far."
+        ).format(
+            level=fmt.integer(o.level),
+            name=translations.level_name(model.id, o.level, o.level_name),
+            score=fmt.number(o.score),
+        )
     elif wave.status == "open":
-        provisional = f"A provisional result shows once {wave.min_group_size} people have answered."
+        provisional = _("A provisional result shows once {count} people have answered.").format(
+            count=fmt.integer(wave.min_group_size)
+        )
     return WaveItem(
-        status, model.name, STATES.get(wave.status, wave.status), summary, pd.DataFrame(rows) if rows else None, provisional
+        status,
+        translations.translated(None, model.id, "name", model.name),
+        state_word(wave.status),
+        summary,
+        pd.DataFrame(rows) if rows else None,
+        provisional,
     )
 
 
 def waves_view(org: str, *, user: User | None = None) -> WavesView:
-    items = [wave_item(services.wave_status(w.id, user=user)) for w in reversed(services.list_waves(org, user=user))]
+    items = [
+        wave_item(services.wave_status(w.id, user=user))
+        for w in reversed(services.list_waves(org, user=user))
+    ]
     open_count = sum(1 for i in items if i.status.wave.status == "open")
     if not items:
-        headline = "No survey wave yet: open one to collect answers here instead of uploading a file."
+        headline = _(
+            "No survey wave yet: open one to collect answers here instead of uploading a file."
+        )
     else:
         answers = sum(i.status.responses for i in items if i.status.wave.status == "open")
-        headline = f"{open_count} open wave{'s' if open_count != 1 else ''} with {answers} answer{'s' if answers != 1 else ''} so far; {len(items) - open_count} closed."
+        waves = ngettext("{n} open wave", "{n} open waves", open_count).format(
+            n=fmt.integer(open_count)
+        )
+        answered = ngettext("{n} answer", "{n} answers", answers).format(n=fmt.integer(answers))
+        headline = _("{waves} with {answers} so far; {closed} closed.").format(
+            waves=waves, answers=answered, closed=fmt.integer(len(items) - open_count)
+        )
     return WavesView(headline, items)
