@@ -191,12 +191,7 @@ if user.may_administer:
         )
         if c2.button(_("Restore"), key=f"restore_{item.kind}_{item.id}"):
             try:
-                if item.kind == "organisation":
-                    services.restore_organisation(item.organisation, user=user)
-                elif item.kind == "assessment":
-                    services.restore_assessment(item.id, user=user)
-                else:
-                    services.restore_target(item.id, user=user)
+                services.restore_item(item, user=user)
             except StoreError as exc:
                 st.error(ui.md(str(exc)))
             else:

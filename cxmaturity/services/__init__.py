@@ -85,6 +85,7 @@ from cxmaturity.services.trash import (
     rename_organisation,
     restore_assessment,
     restore_executive,
+    restore_item,
     restore_organisation,
     restore_target,
 )
@@ -185,6 +186,7 @@ __all__ = [
     "rescore",
     "restore_assessment",
     "restore_executive",
+    "restore_item",
     "restore_initiative",
     "restore_organisation",
     "restore_target",

@@ -31,6 +31,7 @@ from cxmaturity.rules import TRASH_DAYS
 from cxmaturity.services.audit import actor_of
 from cxmaturity.services.catalogue import org_name
 from cxmaturity.services.organisations import check_name
+from cxmaturity.services.plan import restore_initiative
 from cxmaturity.store import assessments as assessments_sql
 from cxmaturity.store import audit as audit_sql
 from cxmaturity.store import commitment as commitment_sql
@@ -255,3 +256,19 @@ def _purge(before: dt.datetime | None, actor: str, engine: store.EngineRef) -> d
             )
             audit_sql.write(conn, actor, PURGE, None, detail)
     return gone
+
+
+def restore_item(item: TrashItem, *, user: User | None = None, engine: store.EngineRef = None) -> None:
+    """Bring back one entry of ``list_trash``, whatever its kind (the Manage page's Restore)."""
+    if item.kind == "organisation":
+        restore_organisation(item.organisation, user=user, engine=engine)
+    elif item.kind == "assessment":
+        restore_assessment(item.id, user=user, engine=engine)
+    elif item.kind == "executive":
+        restore_executive(item.id, user=user, engine=engine)
+    elif item.kind == "initiative":
+        restore_initiative(item.id, user=user, engine=engine)
+    elif item.kind == "target":
+        restore_target(item.id, user=user, engine=engine)
+    else:
+        raise InvalidInput(f"cannot restore a {item.kind}")

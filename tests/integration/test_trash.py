@@ -301,3 +301,25 @@ def test_deleting_and_uploading_at_once_never_corrupt_a_history(engine, two_orgs
     history = services.history("A", engine=engine)
     assert len(history) == 3 + 6
     assert all(h.overall["score"] is not None and h.respondents == 40 for h in history)
+
+
+def test_every_kind_in_the_trash_comes_back_through_one_restore(engine, two_orgs):
+    """The Manage page restores any trash entry: an initiative or an executive must not be taken for a
+    target with the same id (they are numbered apart, so the ids collide)."""
+    services.set_target("A", "gartner", "vision", 6, 2, engine=engine)  # a live target, id likely 2
+    initiative = services.add_initiative("A", "gartner", "metrics", "Build a CX dashboard", "Ann", "2026-06-30", engine=engine)
+    executive = services.add_executive("A", "CEO", engine=engine)
+    services.remove_initiative(initiative.id, engine=engine)
+    services.remove_executive(executive, engine=engine)
+    assert services.delete_target("A", "gartner", "metrics", 12, engine=engine)
+    trash = services.list_trash(engine=engine)
+    assert sorted(i.kind for i in trash) == ["executive", "initiative", "target"]
+    targets_before = sorted((t.competency, t.horizon_months) for t in services.list_targets("A", engine=engine))
+    for item in trash:
+        services.restore_item(item, engine=engine)
+    assert services.list_trash(engine=engine) == []
+    assert [i.title for i in services.list_initiatives("A", "gartner", engine=engine)] == ["Build a CX dashboard"]
+    assert [e.name for e in services.tracker("A", engine=engine)] == ["CEO"]
+    assert sorted((t.competency, t.horizon_months) for t in services.list_targets("A", engine=engine)) == sorted(
+        [*targets_before, ("metrics", 12)]
+    )
