@@ -227,7 +227,7 @@ PRINT_CSS = """
 
 def mark(provenance: str | None) -> str:
     """A text's provenance, visibly beside it: ' *(text written by this project)*', or nothing."""
-    return f" *({provenance})*" if provenance else ""
+    return f" *({_(provenance)})*" if provenance else ""
 
 
 def print_styles() -> None:
@@ -557,7 +557,7 @@ def questionnaire(form, prefix: str, intro=None, submit_label: str | None = None
         st.subheader(md(part.name))
         for q in part.questions:
             options = [v for v, _ in q.options] + [DONT_KNOW_OPTION]
-            labels = dict(q.options) | {DONT_KNOW_OPTION: questionnaire_views.DONT_KNOW}
+            labels = dict(q.options) | {DONT_KNOW_OPTION: _(questionnaire_views.DONT_KNOW)}
             current = answers.get(q.item)
             choice = st.radio(
                 md(q.text),

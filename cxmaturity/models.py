@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from cxmaturity import rules
+from cxmaturity.i18n import N_
 
 DATA_DIR = Path(os.environ.get("CXMATURITY_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
 MODELS_DIR = DATA_DIR / "models"
@@ -110,9 +111,11 @@ class Competency(_Strict):
     )
 
 
-NAME_OURS = "name given by this project"
-TEXT_OURS = "text written by this project"
-NAME_INFERRED = "name inferred by this project (not in the source)"
+# marks shown beside a text (translated where shown: ui.mark, the report)
+NAME_OURS = N_("name given by this project")
+TEXT_OURS = N_("text written by this project")
+NAME_INFERRED = N_("name inferred by this project (not in the source)")
+SCALE_OURS = N_("answer scale chosen by this project")
 
 
 def provenance(entity: object, field: str = "text") -> str | None:
@@ -129,7 +132,7 @@ def provenance(entity: object, field: str = "text") -> str | None:
     if isinstance(entity, Item):
         return TEXT_OURS if entity.ours else None
     if isinstance(entity, Scale):
-        return "answer scale chosen by this project" if entity.ours else None
+        return SCALE_OURS if entity.ours else None
     if isinstance(entity, MaturityModel):
         return TEXT_OURS if entity.description_ours else None
     return None

@@ -25,6 +25,7 @@ import pandas as pd
 from cxmaturity import i18n, rules, store
 from cxmaturity.access import CLOSE_WAVE, OPEN_WAVE, User, acting, check_write
 from cxmaturity.errors import InvalidInput
+from cxmaturity.i18n import N_, _
 from cxmaturity.scoring import AssessmentScore
 from cxmaturity.services.assessments import as_date, import_assessment, score_answers
 from cxmaturity.services.audit import actor_of
@@ -47,14 +48,15 @@ class WaveNotOpen(InvalidInput):
     """The wave takes no answers (closed, not open yet, past its closing date, or full)."""
 
 
-CLOSED_MESSAGE = "This survey is closed: it no longer takes answers. Thank you for your interest."
+CLOSED_MESSAGE = N_("This survey is closed: it no longer takes answers. Thank you for your interest.")
 
 
-def not_open_message(wave: Wave, today: dt.date) -> str:
-    """Why a wave takes no answers today (for a wave where ``accepts_answers`` is False)."""
+def not_open_message(wave: Wave, today: dt.date, day=lambda d: f"{d:%d %B %Y}") -> str:
+    """Why a wave takes no answers today (for a wave where ``accepts_answers`` is False), in the
+    respondent's language; ``day`` writes the date (views pass the formatter of the language)."""
     if wave.status == "open" and today < wave.opens_on:
-        return f"This survey has not opened yet: it opens on {wave.opens_on:%d %B %Y}."
-    return CLOSED_MESSAGE
+        return _("This survey has not opened yet: it opens on {date}.").format(date=day(wave.opens_on))
+    return _(CLOSED_MESSAGE)
 
 
 def _hash(code: str) -> str:
@@ -213,7 +215,7 @@ def _checked_answers(model, answers: dict) -> dict[str, float | None]:
             raise InvalidInput(f"question '{item}': {value!r} is not an answer on the {model.scale.min}–{model.scale.max} scale")
         clean[item] = int(value)
     if all(v is None for v in clean.values()):
-        raise InvalidInput("no question was answered")
+        raise InvalidInput(_("no question was answered"))
     return clean
 
 
@@ -231,7 +233,7 @@ def submit_response(
     wave takes no answers and InvalidInput for anything else wrong (nothing is stored then)."""
     wave = wave_for_respondent(token, engine=engine)
     if wave is None:
-        raise UnknownWave("this survey link is not valid")
+        raise UnknownWave(_("this survey link is not valid"))
     today = today or dt.date.today()
     if not wave.accepts_answers(today):
         raise WaveNotOpen(not_open_message(wave, today))
@@ -239,23 +241,23 @@ def submit_response(
     clean = _checked_answers(model, answers)
     names = [d.name for d in wave.departments]
     if names and department not in names:
-        raise InvalidInput("choose your department from the list")
+        raise InvalidInput(_("choose your department from the list"))
     if not names:
         department = None
     if wave.roles and role is not None and role not in wave.roles:
-        raise InvalidInput("choose your role from the list")
+        raise InvalidInput(_("choose your role from the list"))
     if not wave.roles:
         role = None
     if not _RATE.allow(wave.id, rules.WAVE_SUBMISSIONS_PER_MINUTE):
-        raise WaveNotOpen("Too many answers are arriving at once. Please try again in a minute.")
+        raise WaveNotOpen(_("Too many answers are arriving at once. Please try again in a minute."))
     with store.writing(engine) as conn:
         current = waves_sql.by_id(conn, wave.id)  # closed meanwhile? (the close marks it first)
         if current is None or current.status != "open":
-            raise WaveNotOpen(CLOSED_MESSAGE)
+            raise WaveNotOpen(_(CLOSED_MESSAGE))
         if sum(waves_sql.counts(conn, wave.id).values()) >= rules.WAVE_MAX_RESPONSES:
-            raise WaveNotOpen("This survey has reached its maximum number of answers.")
+            raise WaveNotOpen(_("This survey has reached its maximum number of answers."))
         if wave.codes_required and not (code and waves_sql.use_code(conn, wave.id, _hash(code))):
-            raise InvalidInput("this code is not valid, or it has been used already")
+            raise InvalidInput(_("this code is not valid, or it has been used already"))
         waves_sql.add_response(conn, wave.id, department, role, clean)
 
 

@@ -139,7 +139,7 @@ def respondent_view(token: str | None, today: dt.date | None = None) -> Responde
     form = questionnaire(model)
     today = today or dt.date.today()
     if not wave.accepts_answers(today):
-        return RespondentView(wave, form, False, not_open_message(wave, today))
+        return RespondentView(wave, form, False, not_open_message(wave, today, fmt.day))
     welcome = welcome_text(wave, form)
     return RespondentView(
         wave, form, True, None, welcome, [d.name for d in wave.departments], list(wave.roles)
