@@ -8,15 +8,16 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from cxmaturity import rules
-from cxmaturity.benchmarks import document_language, document_title
+from cxmaturity import rules, translations
+from cxmaturity.benchmarks import document_title, language_name
+from cxmaturity.i18n import N_, _
 from cxmaturity.models import MaturityModel, provenance
 from cxmaturity.recommendations import Recommendation, applicable, load_recommendations
 from cxmaturity.scoring import CompetencyScore
 from cxmaturity.store.records import Initiative
 
-MAPPING_OURS = "placed here by this project"
-GENERIC = "general advice in the source, not written for this competency"
+MAPPING_OURS = N_("placed here by this project")
+GENERIC = N_("general advice in the source, not written for this competency")
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Advice:
     quote: str
     language: str | None
     source: str
-    marks: tuple[str, ...]  # MAPPING_OURS and/or GENERIC
+    marks: tuple[str, ...]  # MAPPING_OURS and/or GENERIC, in the interface language
 
 
 @dataclass
@@ -60,28 +61,33 @@ class CompetencyFocus:
 
 
 def advice_from(r: Recommendation) -> Advice:
-    marks = tuple(m for m, on in ((MAPPING_OURS, r.mapping_ours), (GENERIC, r.generic)) if on)
+    """A recommendation as shown: its topic and text in the interface language (the translation
+    files), its quote in the source's own language, its marks and source named in the language."""
+    marks = tuple(_(m) for m, on in ((MAPPING_OURS, r.mapping_ours), (GENERIC, r.generic)) if on)
     return Advice(
         id=r.id,
-        topic=r.topic,
-        text=r.text,
+        topic=translations.translated(None, "recommendations", f"{r.id}.topic", r.topic),
+        text=translations.translated(None, "recommendations", f"{r.id}.text", r.text),
         quote=r.quote,
-        language=document_language(r.source),
+        language=language_name(r.source),
         source=document_title(r.source),
         marks=marks,
     )
 
 
-def weak_practices(model: MaturityModel, competency_id: str, score: float | None, items: pd.DataFrame) -> list[Practice]:
-    """The competency's items clearly below its mean (rules.PULLING_DOWN_MARGIN), lowest first."""
+def weak_practices(
+    model: MaturityModel, competency_id: str, score: float | None, items: pd.DataFrame
+) -> list[Practice]:
+    """The competency's items clearly below its mean (rules.PULLING_DOWN_MARGIN), lowest first,
+    each with its statement in the interface language."""
     if score is None or items.empty:
         return []
     own = items[(items["competency"] == competency_id) & items["mean"].notna()]
     low = own[own["mean"] < score - rules.PULLING_DOWN_MARGIN].sort_values("mean", kind="mergesort")
-    comp = model.competency(competency_id)
+    comp = translations.localised(model).competency(competency_id)
     by_id = {i.id: i for i in comp.items}
     return [
-        Practice(text=r.text, mean=float(r.mean), mark=provenance(by_id[r.item]))
+        Practice(text=by_id[r.item].text, mean=float(r.mean), mark=provenance(by_id[r.item]))
         for r in low.head(rules.FOCUS_PRACTICES).itertuples()
     ]
 
@@ -94,7 +100,9 @@ def build_focus(
     recommendations: list[Recommendation] | None = None,
 ) -> list[CompetencyFocus]:
     """Focus for each competency in ``scores`` (weakest first). A recommendation is shown for one
-    competency only, so two competencies never repeat each other's text."""
+    competency only, so two competencies never repeat each other's text. ``model`` is the English
+    reference model; names and texts are given in the interface language."""
+    shown = translations.localised(model)
     pool = load_recommendations() if recommendations is None else recommendations
     used: set[str] = set()
     chosen: dict[str, list[Advice]] = {c.id: [] for c in scores}
@@ -104,23 +112,27 @@ def build_focus(
         for c in scores:
             for r in applicable(model.id, c.id, c.level, pool):
                 # by text: the same strategy may be both general advice and placed on one competency
-                if bool(r.competencies) == specific and r.text not in used and len(chosen[c.id]) < rules.FOCUS_ADVICE:
+                if (
+                    bool(r.competencies) == specific
+                    and r.text not in used
+                    and len(chosen[c.id]) < rules.FOCUS_ADVICE
+                ):
                     chosen[c.id].append(advice_from(r))
                     used.add(r.text)
     result = []
     for c in scores:
-        comp = model.competency(c.id)
-        current = model.level(c.level) if c.level else None
-        nxt = model.next_level(current) if current else None
+        comp = shown.competency(c.id)
+        current = shown.level(c.level) if c.level else None
+        nxt = shown.next_level(current) if current else None
         own_next = comp.descriptors.get(nxt.number) if nxt else None
         result.append(
             CompetencyFocus(
                 id=c.id,
-                name=c.name,
+                name=translations.competency_name(model.id, c.id, c.name),
                 name_mark=provenance(comp, "name"),
                 score=c.score,
                 level=c.level,
-                level_name=c.level_name,
+                level_name=translations.level_name(model.id, c.level, c.level_name),
                 next_level_name=nxt.name if nxt else None,
                 next_description=own_next or (nxt.description if nxt else None),
                 next_mark=None if own_next else provenance(nxt, "description") if nxt else None,
@@ -128,7 +140,11 @@ def build_focus(
                 practices=weak_practices(model, c.id, c.score, items),
                 practices_checked=len(comp.items) > 1,
                 advice=chosen[c.id],
-                initiatives=[i for i in initiatives if i.competency == c.id and i.status in rules.OPEN_STATUSES],
+                initiatives=[
+                    i
+                    for i in initiatives
+                    if i.competency == c.id and i.status in rules.OPEN_STATUSES
+                ],
             )
         )
     return result
@@ -139,5 +155,7 @@ def ranked(scores: list[CompetencyScore]) -> list[CompetencyScore]:
     return sorted((c for c in scores if c.score is not None), key=lambda c: c.score)
 
 
-def weakest(scores: list[CompetencyScore], count: int = rules.FOCUS_COMPETENCIES) -> list[CompetencyScore]:
+def weakest(
+    scores: list[CompetencyScore], count: int = rules.FOCUS_COMPETENCIES
+) -> list[CompetencyScore]:
     return ranked(scores)[:count]
