@@ -334,7 +334,7 @@ def wave_status(wave_id: int, *, user: User | None = None, engine: store.EngineR
     provisional = None
     if total >= threshold:
         survey = _wave_survey(wave, resolve_model(wave.model), rows)
-        provisional, _ = score_answers(survey.model, survey.answers, survey.respondents, min_group_size=threshold)
+        provisional, _warnings = score_answers(survey.model, survey.answers, survey.respondents, min_group_size=threshold)
     return WaveStatus(wave, total, shown, provisional)
 
 

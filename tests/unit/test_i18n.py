@@ -200,7 +200,7 @@ SCOPES = (
 
 def _own_nodes(func: ast.AST):
     """The nodes of a function's own scope (not of the functions and comprehensions inside it)."""
-    stack = list(func.body)
+    stack = [n for n in func.body if not isinstance(n, SCOPES)]
     while stack:
         node = stack.pop()
         yield node
