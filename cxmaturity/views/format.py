@@ -128,13 +128,14 @@ def month(value: dt.date) -> str:
 
 
 def month_long(value: dt.date) -> str:
-    """'November 2025'."""
+    """'November 2025', as it reads inside a sentence ('since November 2025'): Russian takes the
+    genitive there ('с ноября 2025'), which is Babel's format form (MMMM), not the standalone (LLLL)."""
     lang = i18n.current()
     if lang == i18n.SOURCE_LANGUAGE:
         return f"{value:%B %Y}"
     if lang == "fa":
         return digits(_jalali(value).strftime("%B %Y"))
-    return _babel(value, "LLLL y")
+    return _babel(value, "MMMM y")
 
 
 def assessment_label(date: dt.date, label: str | None) -> str:
