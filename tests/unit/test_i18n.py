@@ -334,5 +334,7 @@ def test_compiled_catalogs_match_their_po(tmp_path):
         write_mo(buffer, catalog)
         buffer.seek(0)
         back = read_mo(buffer)
-        for message in list(catalog)[1:20]:
+        translated = [m for m in catalog if m.id and m.string and not m.fuzzy]
+        assert translated, f"{lang}: nothing translated"
+        for message in translated:
             assert back.get(message.id).string == message.string
