@@ -20,9 +20,6 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from babel import Locale
-from babel.lists import format_list
-from babel.numbers import format_decimal, format_percent
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -32,7 +29,7 @@ from pydantic import (
     field_validator,
 )
 
-from cxmaturity import i18n, translations
+from cxmaturity import formatting, i18n, translations
 from cxmaturity.i18n import N_, _, ngettext
 from cxmaturity.models import DATA_DIR
 
@@ -454,7 +451,6 @@ def level_distribution(model_id: str, benchmarks: list[Benchmark] | None = None)
 # The names statements give groups of levels (data/benchmarks.yaml ``group_label``), for the catalog.
 GROUP_LABELS = (N_("the top two stages"), N_("the bottom three stages"))
 
-_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 
 def shown_text(b: Benchmark, field: str, english: str | None) -> str | None:
@@ -465,19 +461,8 @@ def shown_text(b: Benchmark, field: str, english: str | None) -> str | None:
     return translations.translated(None, "benchmarks", f"{b.id}.{field}", english)
 
 
-def _digits(value: object) -> str:
-    """Digits as the interface language writes them (Persian digits in Persian)."""
-    text = str(value)
-    return text.translate(_PERSIAN_DIGITS) if i18n.current() == "fa" else text
-
-
-def _integer(value: int) -> str:
-    lang = i18n.current()
-    if lang == i18n.SOURCE_LANGUAGE:
-        return str(value)
-    return _digits(
-        format_decimal(value, locale=i18n.babel_locale(lang), numbering_system="default")
-    )
+_digits = formatting.digits
+_integer = formatting.integer
 
 
 def _pct(value: float) -> str:
@@ -487,26 +472,12 @@ def _pct(value: float) -> str:
 
 def _shown_pct(value: float) -> str:
     """``_pct`` in the interface language: '%4,5' in Turkish, '4,5 %' in Russian, '۴٫۵٪' in Persian."""
-    lang = i18n.current()
-    if lang == i18n.SOURCE_LANGUAGE:
-        return _pct(value)
-    plain = f"{round(value * 100, 6):g}"
-    digits = len(plain.split(".", 1)[1]) if "." in plain and "e" not in plain else 0
-    locale = Locale.parse(i18n.babel_locale(lang))
-    pattern = locale.percent_formats[None].pattern
-    if digits:
-        pattern = pattern.replace("0", "0." + "0" * digits, 1)
-    text = format_percent(
-        round(value, 8), format=pattern, locale=locale, numbering_system="default"
-    )
-    return _digits(text).replace("%", "٪") if lang == "fa" else text
+    return formatting.percent(value, compact=True)
 
 
 def _and_join(parts: list[str]) -> str:
     """'a, b and c' in the interface language's own list style."""
-    if i18n.current() == i18n.SOURCE_LANGUAGE:
-        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return format_list(parts, locale=i18n.babel_locale())
+    return formatting.and_list(parts)
 
 
 _SYMBOL = {"=": "", "<": "<", ">": ">", "~": "~"}

@@ -52,7 +52,7 @@ if view.focus is not None:
 with st.expander(_("Details for analysts: confidence, spread and reliability")):
     cols = st.columns(3)
     cols[0].metric(
-        _("95% confidence interval"),
+        _("Confidence interval (95%)"),
         f"{ui.fmt(s.ci95[0])} – {ui.fmt(s.ci95[1])}" if s.ci95 else "–",
         help=_(
             "Where the score of everyone asked most likely lies; the fewer respondents, the wider."

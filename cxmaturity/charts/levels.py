@@ -138,7 +138,7 @@ def build_level_distribution_figure(
     fig.update_layout(
         xaxis=_axis(title="", showgrid=False, type="category"),
         yaxis=_axis(
-            title=_("% of companies"),
+            title=_("Share of companies (%)"),
             range=[0, top],
             tickvals=ticks,
             ticktext=[_percent(t, compact=True) for t in ticks],
@@ -204,7 +204,7 @@ def build_answer_distribution_figure(
     fig.update_layout(
         barmode="stack",
         legend_traceorder="normal",
-        xaxis=_axis(title=_("% of respondents"), range=[0, 100], ticksuffix="%"),
+        xaxis=_axis(title=_("Share of respondents (%)"), range=[0, 100], ticksuffix="%"),
     )
     # one item (a descriptor-anchored competency): the title names it, the bar needs no label
     fig.update_yaxes(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import math
 import textwrap
@@ -10,11 +9,9 @@ from typing import Any, Literal
 
 import pandas as pd
 import plotly.graph_objects as go
-from babel import Locale
-from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from cxmaturity import i18n, rules
+from cxmaturity import formatting, i18n, rules
 from cxmaturity.i18n import _
 from cxmaturity.models import Level, MaturityModel
 
@@ -135,85 +132,30 @@ def _get(obj: object, key: str, default: object = None) -> object:
 
 
 # --- numbers and dates in the interface language ----------------------------------------
-# The same rules as cxmaturity.views.format (a higher layer charts may not import): English
-# exactly as before, Babel's symbols elsewhere, Persian digits and Solar Hijri months in Persian.
+# cxmaturity.formatting writes them (English exactly as before, Babel's symbols elsewhere, Persian
+# digits and Solar Hijri months in Persian); these adapt its signatures to what builders pass.
 
-_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-
-
-def _digits(text: object) -> str:
-    """Digits as the language writes them (Persian digits in Persian)."""
-    value = str(text)
-    return value.translate(_PERSIAN_DIGITS) if i18n.current() == "fa" else value
+_digits = formatting.digits
+_integer = formatting.integer
 
 
 def _number(value: float, digits: int = 2, signed: bool = False) -> str:
-    """2.78 / '2,78' / '۲٫۷۸'; '+0.21' when signed."""
-    lang = i18n.current()
-    if lang == i18n.SOURCE_LANGUAGE:
-        return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
-    pattern = "0." + "0" * digits if digits else "0"
-    if signed:
-        pattern = f"+{pattern};-{pattern}"
-    text = format_decimal(
-        value, format=pattern, locale=i18n.babel_locale(lang), numbering_system="default"
-    )
-    return _digits(text)
-
-
-def _integer(value: int) -> str:
-    """A count: 1234 / 1.234 / ۱٬۲۳۴."""
-    lang = i18n.current()
-    if lang == i18n.SOURCE_LANGUAGE:
-        return str(value)
-    return _digits(
-        format_decimal(value, locale=i18n.babel_locale(lang), numbering_system="default")
-    )
+    return formatting.number(value, digits, signed=signed)
 
 
 def _percent(value: float, digits: int = 0, compact: bool = False) -> str:
-    """A value already in percent (42.0) with its sign where the language puts it: '42%', '%42',
-    '42 %', '۴۲٪'. ``compact``: as few decimals as needed (``{:g}``)."""
-    lang = i18n.current()
-    if lang == i18n.SOURCE_LANGUAGE:
-        return f"{value:g}%" if compact else f"{value:.{digits}f}%"
-    if compact:
-        text = f"{value:g}"
-        digits = len(text.split(".", 1)[1]) if "." in text and "e" not in text else 0
-    locale = Locale.parse(i18n.babel_locale(lang))
-    pattern = locale.percent_formats[None].pattern  # where the sign goes: '%10', '10 %', '10%'
-    if digits:
-        pattern = pattern.replace("0", "0." + "0" * digits, 1)
-    text = format_percent(value / 100, format=pattern, locale=locale, numbering_system="default")
-    return _digits(text).replace("%", "٪") if lang == "fa" else text
+    """A value already in percent (42.0): '42%', '%42', '42 %', '۴۲٪'."""
+    return formatting.percent(value / 100, digits, compact=compact)
 
 
 def _month(value: object) -> str:
     """'Feb 2026' ('بهمن ۱۴۰۴' in Persian)."""
-    date = pd.Timestamp(value).date()
-    lang = i18n.current()
-    if lang == i18n.SOURCE_LANGUAGE:
-        return f"{date:%b %Y}"
-    if lang == "fa":
-        return _digits(_jalali(date).strftime("%B %Y"))
-    return format_date(date, "LLL y", locale=i18n.babel_locale(lang))
+    return formatting.month(pd.Timestamp(value).date())
 
 
 def _short_day(value: object) -> str:
     """'16 Feb 2026' ('۲۷ بهمن ۱۴۰۴' in Persian)."""
-    date = pd.Timestamp(value).date()
-    lang = i18n.current()
-    if lang == i18n.SOURCE_LANGUAGE:
-        return f"{date:%d %b %Y}"
-    if lang == "fa":
-        return _digits(_jalali(date).strftime("%-d %B %Y"))
-    return format_date(date, "d MMM y", locale=i18n.babel_locale(lang))
-
-
-def _jalali(value: dt.date):
-    import jdatetime  # Persian only
-
-    return jdatetime.date.fromgregorian(date=value, locale="fa_IR")
+    return formatting.short_day(pd.Timestamp(value).date())
 
 
 def _fmt(value: float | None, digits: int = 2, signed: bool = False) -> str:
@@ -224,13 +166,7 @@ def _fmt(value: float | None, digits: int = 2, signed: bool = False) -> str:
 
 def _verdict(value: object) -> str:
     """Rule 9's verdict (a machine value) in words of the interface language."""
-    words = {
-        rules.IMPROVED: _("improved"),
-        rules.DECLINED: _("declined"),
-        rules.NO_CLEAR_CHANGE: _("no clear change"),
-    }
-    text = str(value or rules.NO_CLEAR_CHANGE).strip().lower()
-    return words.get(text, text)
+    return formatting.verdict(str(value or rules.NO_CLEAR_CHANGE).strip().lower())
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:

@@ -89,7 +89,7 @@ def build_timeline_figure(
     """
     fig = go.Figure()
     y_range = _scale_range(model)
-    title = title or _("Competency scores over time, with 95% confidence bands")
+    title = title or _("Competency scores over time, with confidence bands (95%)")
     frame = timeline.copy() if timeline is not None else pd.DataFrame()
     if frame.empty or "competency" not in frame.columns:
         _style(fig, title, legend=False, height=420)

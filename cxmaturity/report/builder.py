@@ -216,11 +216,11 @@ def report_content(
                 model=model.name, competencies=fmt.integer(len(model.competencies)), levels=fmt.integer(len(model.levels)),
                 low=fmt.integer(model.scale.min), high=fmt.integer(model.scale.max), respondents=fmt.integer(h.respondents)),
             (_("A respondent's competency score is the mean of their answered items; a competency's score is the "
-               "mean over its respondents, with a 95% confidence interval; the overall score is the weighted mean of "
+               "mean over its respondents, with its confidence interval (95%); the overall score is the weighted mean of "
                "the competency scores; points = {points} × (overall − {low}) / ({high} − {low}), rounded half up; "
                "the level is the band that holds the score.") if model.points_max else
              _("A respondent's competency score is the mean of their answered items; a competency's score is the "
-               "mean over its respondents, with a 95% confidence interval; the overall score is the weighted mean of "
+               "mean over its respondents, with its confidence interval (95%); the overall score is the weighted mean of "
                "the competency scores; the level is the band that holds the score.")).format(
                 points=fmt.integer(model.points_max), low=fmt.integer(model.scale.min), high=fmt.integer(model.scale.max)),
             _("A change counts as improved or declined only when Welch's t-test gives p < {significance}; "

@@ -325,7 +325,7 @@ def build_overview(
 
 
 ANALYST_NOTES = N_(
-    "**95% confidence interval**: where the true score of all the people asked most likely lies; "
+    "**Confidence interval (95%)**: where the true score of all the people asked most likely lies; "
     "the fewer respondents, the wider it is. **Spread (sd)**: how much respondents disagree "
     "(under 0.5 they broadly agree; over 1 opinions differ widely). **Reliability (alpha)**: whether "
     "a competency's items measure one thing (0.7 and above is usual). **p-value**: how likely a change "

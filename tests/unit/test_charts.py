@@ -342,7 +342,7 @@ def test_distribution_bars_are_percentages_with_display_text():
     assert list(bar.x) == ["Levels 1–3", "Level 4", "Level 5"]
     assert list(bar.y) == pytest.approx([95, 4, 1])
     assert list(bar.text) == ["95%", "4%", "1%"]
-    assert fig.layout.yaxis.title.text == "% of companies"
+    assert fig.layout.yaxis.title.text == "Share of companies (%)"
 
 
 def test_distribution_you_are_here_sits_on_the_bar_with_the_current_level():
