@@ -201,33 +201,20 @@ def level_name(model_id: str, number: int | None, english: str | None) -> str | 
     return translated(None, model_id, f"levels.{number}.name", english)
 
 
-def template(model: MaturityModel, lang: str) -> dict:
-    """The skeleton of a language's file for a model: every key with its English, the existing
-    translation kept (used to start or refresh a translation; see README)."""
-    existing = texts(lang, model.id)
-    out = {}
-    for key, english in model_texts(model).items():
-        old = existing.get(key)
-        out[key] = {
-            "en": english,
-            "text": old.text if old else "",
-            "origin": old.origin if old else TRANSLATION,
-        }
-    return {"model": model.id, "language": lang, "texts": out}
-
-
-def file_template(name: str, english: dict[str, str], lang: str) -> dict:
-    """Like ``template`` for the benchmark and recommendation files."""
+def skeleton(name: str, english: dict[str, str], lang: str) -> dict:
+    """The texts of a language's file: every key with its current English, the translation made so
+    far kept (used to start or refresh a translation: ``cxmaturity translations LANG``)."""
     existing = texts(lang, name)
     out = {}
     for key, value in english.items():
         old = existing.get(key)
-        out[key] = {
-            "en": value,
-            "text": old.text if old else "",
-            "origin": old.origin if old else TRANSLATION,
-        }
-    return {"file": name, "language": lang, "texts": out}
+        out[key] = {"en": value, "text": old.text if old else "", "origin": old.origin if old else TRANSLATION}
+    return out
+
+
+def template(model: MaturityModel, lang: str) -> dict:
+    """A model's file for a language (see ``skeleton``)."""
+    return {"model": model.id, "language": lang, "texts": skeleton(model.id, model_texts(model), lang)}
 
 
 def in_every_language(model_id: str, key: str, english: str) -> list[str]:

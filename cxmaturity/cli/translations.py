@@ -31,19 +31,6 @@ def recommendation_texts() -> dict[str, str]:
     return out
 
 
-def skeleton(name: str, english: dict[str, str], lang: str) -> dict:
-    existing = translations.texts(lang, name)
-    out = {}
-    for key, value in english.items():
-        old = existing.get(key)
-        out[key] = {
-            "en": value,
-            "text": old.text if old else "",
-            "origin": old.origin if old else translations.TRANSLATION,
-        }
-    return {"file": name, "language": lang, "texts": out}
-
-
 def cmd_translations(args) -> int:
     lang = i18n.supported(args.lang)
     if lang is None or lang == i18n.SOURCE_LANGUAGE:
@@ -53,8 +40,8 @@ def cmd_translations(args) -> int:
     folder = translations.TRANSLATIONS_DIR / lang
     folder.mkdir(parents=True, exist_ok=True)
     files = {m.id: translations.template(m, lang) for m in load_models().values()}
-    files["benchmarks"] = skeleton("benchmarks", benchmark_texts(), lang)
-    files["recommendations"] = skeleton("recommendations", recommendation_texts(), lang)
+    for name, english in (("benchmarks", benchmark_texts()), ("recommendations", recommendation_texts())):
+        files[name] = {"file": name, "language": lang, "texts": translations.skeleton(name, english, lang)}
     for name, data in files.items():
         text = yaml.dump(data, allow_unicode=True, sort_keys=False, width=100)
         (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
