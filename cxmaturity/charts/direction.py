@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 
-from cxmaturity import i18n
+from cxmaturity import formatting, i18n
 
 # Noto's Arabic-script faces shape Persian (Debian fonts-noto-core; Vazirmatn where installed)
 RTL_FONT = "Vazirmatn, Noto Sans Arabic, Noto Naskh Arabic, Tahoma, sans-serif"
@@ -25,4 +27,43 @@ def for_reading_direction(fig: go.Figure) -> go.Figure:
                 axis.autorange = "reversed"
         fig.update_yaxes(side="right")
     fig.update_layout(legend={"x": 1, "xanchor": "right"}, font_family=RTL_FONT)
+    if i18n.current() == "fa":
+        for axis in [*fig.select_xaxes(), *fig.select_yaxes(), *(p.radialaxis for p in fig.select_polars())]:
+            _written_ticks(axis)
     return fig
+
+
+def _nice_step(span: float) -> float:
+    """About five ticks over the span, on 1, 2 or 5 times a power of ten (as plotly picks them)."""
+    raw = span / 5 if span > 0 else 1
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+
+
+def _written_ticks(axis) -> None:
+    """Tick labels of a numeric axis with a known range, written by the formatter (Persian digits):
+    plotly would draw its own Latin digits. Category and date axes, and axes whose range plotly
+    finds itself, keep plotly's labels."""
+    if axis.ticktext is not None or axis.range is None or axis.type not in (None, "-", "linear"):
+        return
+    try:
+        lo, hi = sorted(float(v) for v in axis.range)
+    except (TypeError, ValueError):
+        return
+    if axis.tickvals is not None:
+        values = [float(v) for v in axis.tickvals]
+    else:
+        step = float(axis.dtick) if isinstance(axis.dtick, int | float) else _nice_step(hi - lo)
+        first = math.ceil(lo / step - 1e-9) * step
+        values = [round(first + k * step, 10) for k in range(int((hi - first) / step + 1e-9) + 1)]
+    as_share = str(axis.tickformat or "").endswith("%")
+    as_percent = (axis.ticksuffix or "") == "%"
+    decimals = 0 if all(float(v * (100 if as_share else 1)).is_integer() for v in values) else 1
+    if as_share:
+        labels = [formatting.percent(v, decimals) for v in values]
+    elif as_percent:
+        labels = [formatting.percent(v / 100, decimals) for v in values]
+        axis.ticksuffix = None
+    else:
+        labels = [formatting.number(v, decimals) for v in values]
+    axis.tickvals, axis.ticktext = values, labels
