@@ -660,6 +660,8 @@ RTL_CSS = """
   font-family: "Vazirmatn", "Noto Sans Arabic", "Noto Naskh Arabic", "Tahoma", sans-serif;
 }
 [data-testid="stIconMaterial"] { font-family: "Material Symbols Rounded" !important; }
+/* a folded sidebar slides out of sight to the right, where it stands (Streamlit moves it left) */
+[data-testid="stSidebar"][data-collapsed="true"] { transform: translateX(300px) !important; }
 [data-testid="stMarkdownContainer"] ul, [data-testid="stMarkdownContainer"] ol { padding-right: 1.2em; padding-left: 0; }
 </style><span></span>
 """

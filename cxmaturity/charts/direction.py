@@ -26,7 +26,15 @@ def for_reading_direction(fig: go.Figure) -> go.Figure:
             else:
                 axis.autorange = "reversed"
         fig.update_yaxes(side="right")
+    # vertical bars over ordered categories (levels, departments) read from the right too
+    if any(t.type == "bar" and getattr(t, "orientation", None) in (None, "v") for t in fig.data):
+        for axis in fig.select_xaxes():
+            if axis.type in (None, "-", "category") and axis.range is None:
+                axis.autorange = "reversed"
+        fig.update_yaxes(side="right")
     fig.update_layout(legend={"x": 1, "xanchor": "right"}, font_family=RTL_FONT)
+    if fig.layout.title.text:
+        fig.update_layout(title={"x": 0.98, "xanchor": "right"})
     if i18n.current() == "fa":
         for axis in [*fig.select_xaxes(), *fig.select_yaxes(), *(p.radialaxis for p in fig.select_polars())]:
             _written_ticks(axis)
