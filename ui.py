@@ -569,9 +569,10 @@ def questionnaire(form, prefix: str, intro=None, submit_label: str | None = None
             if choice is not None:
                 answers[q.item] = choice
     answered = sum(1 for i in form.items if i in answers)
+    # each count isolated: in Persian, numbers on both sides of '·' would otherwise swap places
+    count = lambda n: i18n.isolate(formats.integer(n))  # noqa: E731
     progress.progress(step / len(parts), text=_("Part {part} of {parts} · {answered} of {items} answered").format(
-        part=formats.integer(step + 1), parts=formats.integer(len(parts)),
-        answered=formats.integer(answered), items=formats.integer(len(form.items))))
+        part=count(step + 1), parts=count(len(parts)), answered=count(answered), items=count(len(form.items))))
     _remember(form, prefix, answers, step)
     back, forward = st.columns(2)
     if step > 0 and back.button(_("Back"), key=f"{prefix}_back_{step}", icon=":material/arrow_back:"):

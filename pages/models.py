@@ -71,7 +71,7 @@ st.markdown(
     _("**Source:** {organisation}, as described in {document} [`{file}`]").format(
         organisation=i18n.isolate(ui.md(model.source.organisation)),
         document=ui.md(document_title(model.source.document)),
-        file=model.source.document,
+        file=i18n.isolate_ltr(model.source.document),  # a file name keeps its order in Persian
     )
 )
 if model.description:
@@ -99,7 +99,7 @@ st.table(
             _("Band"): f"{band_value(lv.band[0])} – {band_value(lv.band[1])}",
             _("Description"): lv.description + sign(f"levels.{lv.number}.description"),
             _("Text"): _("written by this project") if lv.ours else _("source document"),
-            _("Name from"): provenance(lv, "name") or _("source document"),
+            _("Name from"): _(provenance(lv, "name") or "source document"),
         }
         for lv in model.levels
     ],

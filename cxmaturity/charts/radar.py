@@ -7,6 +7,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from cxmaturity import i18n
 from cxmaturity.charts.style import (
     FONT_SIZE,
     MAX_RADAR_SERIES,
@@ -83,7 +84,8 @@ def build_radar_figure(model: MaturityModel, series: list[RadarSeries], title: s
         )
     comps = model.competencies
     # names wrap onto short lines, so the labels around the circle stay inside a phone's width
-    theta = [_wrap(c.name, 14) for c in comps]
+    # (Persian, Turkish and Russian names run longer and wider: shorter lines there)
+    theta = [_wrap(c.name, 14 if i18n.current() == i18n.SOURCE_LANGUAGE else 10) for c in comps]
     theta_closed = [*theta, theta[0]]
     fig = go.Figure()
     for s in series:
