@@ -105,6 +105,9 @@ def page_setup(page_path: str) -> None:
     """
     if not st.session_state.get("_app_ran"):
         st.session_state["_deep_link"] = page_path
+        asked = i18n.supported(st.query_params.get("lang"))
+        if asked:  # the switch drops the address's ?lang=: the session keeps it
+            st.session_state[LANGUAGE_KEY] = asked
         st.switch_page("app.py")
 
 
@@ -661,6 +664,9 @@ RTL_CSS = """
   font-family: "Vazirmatn", "Noto Sans Arabic", "Noto Naskh Arabic", "Tahoma", sans-serif;
 }
 [data-testid="stIconMaterial"] { font-family: "Material Symbols Rounded" !important; }
+/* charts lay themselves out (charts/direction.py): an inherited 'rtl' would turn plotly's SVG text
+   anchors around and push titles and labels out of their box */
+.js-plotly-plot, .js-plotly-plot * { direction: ltr; }
 /* a folded sidebar slides out of sight to the right, where it stands (Streamlit moves it left) */
 [data-testid="stSidebar"][data-collapsed="true"] { transform: translateX(300px) !important; }
 [data-testid="stMarkdownContainer"] ul, [data-testid="stMarkdownContainer"] ol { padding-right: 1.2em; padding-left: 0; }

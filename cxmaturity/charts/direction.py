@@ -33,8 +33,6 @@ def for_reading_direction(fig: go.Figure) -> go.Figure:
                 axis.autorange = "reversed"
         fig.update_yaxes(side="right")
     fig.update_layout(legend={"x": 1, "xanchor": "right"}, font_family=RTL_FONT)
-    if fig.layout.title.text:
-        fig.update_layout(title={"x": 0.98, "xanchor": "right"})
     if i18n.current() == "fa":
         for axis in [*fig.select_xaxes(), *fig.select_yaxes(), *(p.radialaxis for p in fig.select_polars())]:
             _written_ticks(axis)
