@@ -33,6 +33,12 @@ def for_reading_direction(fig: go.Figure) -> go.Figure:
                 axis.autorange = "reversed"
         fig.update_yaxes(side="right")
     fig.update_layout(legend={"x": 1, "xanchor": "right"}, font_family=RTL_FONT)
+    if fig.layout.title.text:  # Arabic-script lines stand taller: room for each line of the title
+        lines = str(fig.layout.title.text).count("<br>") + 1
+        fig.update_layout(margin_t=(fig.layout.margin.t if fig.layout.margin.t is not None else 80) + 10 * lines)
+        if lines > 1:  # plotly measures the lines in Latin metrics: the first would rise out of the box
+            pad = fig.layout.title.pad.t or 0
+            fig.update_layout(title_pad_t=pad + 10 * (lines - 1))
     if i18n.current() == "fa":
         for axis in [*fig.select_xaxes(), *fig.select_yaxes(), *(p.radialaxis for p in fig.select_polars())]:
             _written_ticks(axis)
