@@ -404,7 +404,7 @@ def target_form(sel: Selection, model, user) -> None:
         st.markdown("**" + _("Set a target") + "**")
         model = translations.localised(model)
         names = {c.id: c.name for c in model.competencies}
-        levels = {lv.number: f"{formats.integer(lv.number)} · {lv.name}" for lv in model.levels}
+        levels = {lv.number: f"{formats.integer(lv.number)}{formats.sep()}{lv.name}" for lv in model.levels}
         c1, c2, c3 = st.columns(3)
         competency = c1.selectbox(_("Competency"), list(names), format_func=names.get, key="target_competency")
         horizon = c2.selectbox(
@@ -494,7 +494,7 @@ def focus_details(focus, quotes: bool = True) -> None:
 def advice_lines(advice, quotes: bool = False) -> None:
     """One recommendation: its topic and English, then its source and marks (and its original)."""
     st.markdown(f"**{md(advice.topic)}** — {md(advice.text)}")
-    st.caption(_("Source: {source}").format(source=md(advice.source)) + "".join(f" · *{m}*" for m in advice.marks))
+    st.caption(_("Source: {source}").format(source=md(advice.source)) + "".join(f"{formats.sep()}*{m}*" for m in advice.marks))
     if quotes:
         st.caption(f"{md(advice.language or _('Original'))}: {md(advice.quote)}")
 

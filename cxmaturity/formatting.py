@@ -145,9 +145,15 @@ def month_long(value: dt.date) -> str:
     return _babel(value, "MMMM y")
 
 
+def sep() -> str:
+    """The separator between parts of a line: ' · ', and ' | ' in Persian, where a middle dot
+    reads as the digit zero (۰)."""
+    return " | " if i18n.current() == "fa" else " · "
+
+
 def assessment_label(date: dt.date, label: str | None) -> str:
     """How an assessment is named in pickers: '16 Feb 2026 · Wave 3'."""
-    return f"{short_day(date)} · {label}" if label else short_day(date)
+    return f"{short_day(date)}{sep()}{label}" if label else short_day(date)
 
 
 def and_list(names: list[str]) -> str:

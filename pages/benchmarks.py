@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from cxmaturity.i18n import _
+from cxmaturity.views import format as formats
 
 ui.page_setup("pages/benchmarks.py")
 
@@ -18,7 +19,7 @@ if base.has_published:
     all_sources = "[" + _("all sources") + "](/models)"  # the Models & sources page
     for statement in base.statements:
         st.markdown(f"#### {ui.md(statement.text)}")
-        st.caption(f"{ui.md(statement.source)} · {all_sources}")
+        st.caption(f"{ui.md(statement.source)}{formats.sep()}{all_sources}")
     if base.distribution_figure is not None:
         ui.chart(base.distribution_figure)
 else:

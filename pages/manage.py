@@ -69,9 +69,9 @@ else:
             n=fmt.integer(row.respondents)
         )
         c1.markdown(
-            f"**{ui.md(row.date_text)}** · {ui.md(row.model_name)}"
-            + (f" · {i18n.isolate(ui.md(row.label))}" if row.label else "")
-            + f" · {respondents}"
+            f"**{ui.md(row.date_text)}**{fmt.sep()}{ui.md(row.model_name)}"
+            + (f"{fmt.sep()}{i18n.isolate(ui.md(row.label))}" if row.label else "")
+            + f"{fmt.sep()}{respondents}"
         )
         if view.may_delete and c2.button(_("Delete…"), key=f"del_a_{row.id}"):
             st.session_state["confirm"] = f"a{row.id}"

@@ -23,7 +23,7 @@ respondents = ngettext("{n} respondent", "{n} respondents", h.respondents).forma
 parts = [i18n.isolate(ui.md(h.organisation)), ui.md(h.model_name), ui.fmt_day(h.date)]
 if h.label:
     parts.append(i18n.isolate(ui.md(h.label)))
-st.caption(" · ".join([*parts, respondents]))
+st.caption(formats.sep().join([*parts, respondents]))
 ui.board_report_button(sel, h.date)
 
 for statement in view.benchmark:
@@ -57,7 +57,7 @@ for start in range(0, len(view.cards), 4):  # rows of four: on a phone they stac
         )
         value = ui.fmt(card.score)
         if card.level:
-            value += " · " + _("L{number}").format(number=formats.integer(card.level))
+            value += formats.sep() + _("L{number}").format(number=formats.integer(card.level))
         card_cols[i].metric(
             card.name,
             value,

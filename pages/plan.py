@@ -161,7 +161,7 @@ st.caption(ui.md(plan_views.commitment_note()))
 with st.expander(_("The five levels")):
     for lv in view.commitment_levels:
         st.markdown(
-            f"**{fmt.integer(lv.number)} · {ui.md(lv.name)}**{ui.mark(lv.name_mark)}: {ui.md(lv.description)}"
+            f"**{fmt.integer(lv.number)}{fmt.sep()}{ui.md(lv.name)}**{ui.mark(lv.name_mark)}: {ui.md(lv.description)}"
         )
 if view.commitment.reviews:
     ui.dataframe(

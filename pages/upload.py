@@ -147,7 +147,7 @@ else:
         "{points} / {max} point", "{points} / {max} points", survey.model.points_max
     ).format(points=fmt.integer(o.points), max=fmt.integer(survey.model.points_max))
 c1, c2, c3 = st.columns(3)
-c1.metric(_("Overall level"), f"{fmt.integer(o.level)} · {level_name}" if o.level else "–")
+c1.metric(_("Overall level"), f"{fmt.integer(o.level)}{fmt.sep()}{level_name}" if o.level else "–")
 c2.metric(_("Overall score"), overall_score)
 c3.metric(_("Respondents"), fmt.integer(score.respondents))
 ui.chart(preview.radar)

@@ -113,7 +113,7 @@ if fresh and fresh[1]:
 for item in view.waves:
     wave = item.status.wave
     with st.container(border=True):
-        st.markdown(f"**{ui.md(wave.title)}** · {ui.md(item.model_name)} · {ui.md(item.state)}")
+        st.markdown(f"**{ui.md(wave.title)}**{fmt.sep()}{ui.md(item.model_name)}{fmt.sep()}{ui.md(item.state)}")
         if wave.status == "open":
             st.code(base + wave.link(), language=None)
         st.markdown(ui.md(item.summary))

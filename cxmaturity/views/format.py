@@ -13,6 +13,7 @@ from cxmaturity.formatting import (  # noqa: F401  (re-exported)
     number,
     p_value,
     percent,
+    sep,
     short_day,
     verdict,
 )

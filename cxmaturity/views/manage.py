@@ -118,7 +118,7 @@ def manage_view(org: str, user: User) -> ManageView:
                 "Horizon": ngettext("{n} month", "{n} months", t.horizon_months).format(
                     n=fmt.integer(t.horizon_months)
                 ),
-                "Target level": f"{fmt.integer(t.level)} · {level}",
+                "Target level": f"{fmt.integer(t.level)}{fmt.sep()}{level}",
             }
         )
     organisations = services.list_organisations(user=user)

@@ -70,7 +70,7 @@ def questionnaire(model: MaturityModel) -> Questionnaire:
                 options = tuple(
                     (
                         v,
-                        f"{fmt.integer(v)} · {model.scale.labels[v]}"
+                        f"{fmt.integer(v)}{fmt.sep()}{model.scale.labels[v]}"
                         if v in model.scale.labels
                         else fmt.integer(v),
                     )
