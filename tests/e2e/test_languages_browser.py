@@ -35,10 +35,11 @@ def test_every_page_reads_right_to_left_in_persian(browser, server, screenshots,
         page.set_default_timeout(60_000)
         _open(page, f"{server.url}/{path}?lang=fa")
         page.screenshot(path=str(screenshots / f"fa-{path or 'overview'}-{size}.png"), full_page=True)
-        direction = page.evaluate(
-            "() => getComputedStyle(document.querySelector('[data-testid=\"stMain\"]')).direction"
+        # the page's style arrives with the run: wait for it (it fails if it never comes)
+        page.wait_for_function(
+            "() => getComputedStyle(document.querySelector('[data-testid=\"stMain\"]')).direction === 'rtl'",
+            timeout=15_000,
         )
-        assert direction == "rtl"
         title = page.get_by_role("heading", level=1).first.inner_text()
         assert not re.search(r"[A-Za-z]{4,}", title), f"English in the Persian title: {title!r}"
         if size == "laptop":  # the sidebar stands on the right of the page

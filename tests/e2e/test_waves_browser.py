@@ -158,7 +158,7 @@ def test_two_app_processes_on_one_database_see_each_others_answers_and_closing(b
         close = main.get_by_role("button", name="Close the wave")
         page.wait_for_function("el => !el.disabled", arg=close.element_handle(), timeout=30_000)
         close.click()
-        main.get_by_text(re.compile(r"1 responses, stored as assessment #\d+")).wait_for()
+        main.get_by_text(re.compile(r"1 response, stored as assessment #\d+")).wait_for()
         context.close()
 
         context, page = waves_page(first)  # and the first sees the wave closed
