@@ -496,7 +496,8 @@ def advice_lines(advice, quotes: bool = False) -> None:
     st.markdown(f"**{md(advice.topic)}** — {md(advice.text)}")
     st.caption(_("Source: {source}").format(source=md(advice.source)) + "".join(f"{formats.sep()}*{m}*" for m in advice.marks))
     if quotes:
-        st.caption(f"{md(advice.language or _('Original'))}: {md(advice.quote)}")
+        language = advice.language or _("Original")
+        st.caption(f"{md(language)}: {md(advice.quote)}")
 
 
 def shared_next_levels(focus_list) -> None:

@@ -348,3 +348,21 @@ def test_catalogs_pass_babels_own_checks(lang):
     that looks like %-formatting ("95% confidence" reads as '% c') would fail it in every language."""
     problems = [f"{m.id!r}: {errors}" for m, errors in _catalog(lang).check()]
     assert not problems, "\n".join(problems[:10])
+
+
+@pytest.mark.parametrize(
+    "path", [*UI_FILES, *sorted((ROOT / "cxmaturity").rglob("*.py"))], ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_no_translation_call_hides_inside_an_f_string(path):
+    """pybabel does not look inside f-strings: f"{_('Original')}" would never reach the catalog."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    hidden = [
+        f"{path.name}:{call.lineno}"
+        for joined in ast.walk(tree)
+        if isinstance(joined, ast.JoinedStr)
+        for call in ast.walk(joined)
+        if isinstance(call, ast.Call) and getattr(call.func, "id", None) in ("_", "ngettext", "N_")
+        # a literal is what extraction would need to see; a marked constant is extracted where marked
+        and call.args and isinstance(call.args[0], ast.Constant)
+    ]
+    assert not hidden, "translation calls inside f-strings (not extracted): " + ", ".join(hidden)
