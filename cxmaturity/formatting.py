@@ -8,11 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from babel import Locale
-from babel.dates import format_date
-from babel.lists import format_list
-from babel.numbers import format_decimal, format_percent
-
 from cxmaturity import i18n, rules
 from cxmaturity.i18n import _
 
@@ -40,6 +35,10 @@ def number(
     pattern = "0." + "0" * digits_after if digits_after else "0"
     if signed:
         pattern = f"+{pattern};-{pattern}"
+    from babel.numbers import (
+        format_decimal,  # Babel's locale data: only languages other than English load it
+    )
+
     text = format_decimal(
         value, format=pattern, locale=i18n.babel_locale(lang), numbering_system="default"
     )
@@ -53,9 +52,19 @@ def integer(value: int | None) -> str:
     lang = i18n.current()
     if lang == i18n.SOURCE_LANGUAGE:
         return str(value)
+    from babel.numbers import format_decimal  # only languages other than English load Babel
+
     return _digits_for(
         lang, format_decimal(value, locale=i18n.babel_locale(lang), numbering_system="default")
     )
+
+
+def grouped(value: int) -> str:
+    """A count with its thousands grouped in every language: 120,000 / 120.000 / ۱۲۰٬۰۰۰ (limits and
+    sizes in messages, where English has always grouped them)."""
+    if i18n.current() == i18n.SOURCE_LANGUAGE:
+        return f"{value:,}"
+    return integer(value)
 
 
 def percent(share: float | None, digits_after: int = 0, compact: bool = False) -> str:
@@ -72,6 +81,9 @@ def percent(share: float | None, digits_after: int = 0, compact: bool = False) -
         share = round(share, 8)
     if lang == i18n.SOURCE_LANGUAGE:
         return f"{share * 100:.{digits_after}f}%"
+    from babel import Locale  # only languages other than English load Babel
+    from babel.numbers import format_percent
+
     locale = Locale.parse(i18n.babel_locale(lang))
     pattern = locale.percent_formats[None].pattern  # where the sign goes: '%10', '10 %', '10%'
     if digits_after:
@@ -101,6 +113,9 @@ def _jalali(value: dt.date):
 
 
 def _babel(value: dt.date, pattern: str) -> str:
+    # Babel's locale data costs ~40 ms of import; English (every command-line run) never needs it
+    from babel.dates import format_date
+
     return format_date(value, pattern, locale=i18n.babel_locale())
 
 
@@ -162,6 +177,8 @@ def and_list(names: list[str]) -> str:
         return ""
     if i18n.current() == i18n.SOURCE_LANGUAGE:
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    from babel.lists import format_list  # only languages other than English load Babel
+
     return format_list([str(n) for n in names], locale=i18n.babel_locale())
 
 

@@ -11,9 +11,12 @@ import numpy as np
 import pandas as pd
 
 from cxmaturity.errors import Problem
+from cxmaturity.formatting import and_list, digits, grouped
+from cxmaturity.i18n import _, isolate, ngettext
 from cxmaturity.models import MaturityModel
 from cxmaturity.survey.columns import norm_label
 from cxmaturity.survey.problems import MAX_ID_PROBLEMS, clip
+from cxmaturity.translations import localised
 
 _NOT_ANSWERED = {"", "n/a", "na", "n.a.", "n.a", "#n/a", "-", "–", "—", "--"}
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫", "01234567890123456789.")
@@ -65,8 +68,10 @@ def convert_answers(series: pd.Series, cache, label_map, lo, hi) -> tuple[np.nda
 
 def scale_description(model: MaturityModel) -> str:
     lo, hi = model.scale.min, model.scale.max
-    labels = model.scale.labels
-    return f"{lo}–{hi} scale ({lo} = {labels[lo]} … {hi} = {labels[hi]})"
+    labels = localised(model).scale.labels
+    return _("{low}–{high} scale ({low} = {low_label} … {high} = {high_label})").format(
+        low=digits(lo), high=digits(hi), low_label=labels[lo], high_label=labels[hi]
+    )
 
 
 def _distinct_count(values: pd.Series) -> int:
@@ -89,7 +94,7 @@ def check_ids(
             Problem(
                 int(row_numbers[pos]),
                 column,
-                "the respondent id is empty; give every respondent an id",
+                _("the respondent id is empty; give every respondent an id"),
             )
         )
     if len(blank_pos) > MAX_ID_PROBLEMS:
@@ -97,7 +102,11 @@ def check_ids(
             Problem(
                 None,
                 column,
-                f"... and {len(blank_pos) - MAX_ID_PROBLEMS} more empty respondent ids",
+                ngettext(
+                    "... and {count} more empty respondent id",
+                    "... and {count} more empty respondent ids",
+                    len(blank_pos) - MAX_ID_PROBLEMS,
+                ).format(count=grouped(len(blank_pos) - MAX_ID_PROBLEMS)),
             )
         )
     if _distinct_count(ids) == len(ids):  # the usual case: every id once
@@ -117,16 +126,22 @@ def check_ids(
                 Problem(
                     None,
                     column,
-                    f"... and {len(groups) - MAX_ID_PROBLEMS} more respondent ids used more than once",
+                    ngettext(
+                        "... and {count} more respondent id used more than once",
+                        "... and {count} more respondent ids used more than once",
+                        len(groups) - MAX_ID_PROBLEMS,
+                    ).format(count=grouped(len(groups) - MAX_ID_PROBLEMS)),
                 )
             )
             break
-        listed = ", ".join(str(r) for r in rows[:-1]) + f" and {rows[-1]}"
+        listed = and_list([digits(r) for r in rows])
         problems.append(
             Problem(
                 rows[1],
                 column,
-                f"respondent id '{clip(rid, 60)}' is used more than once (rows {listed})",
+                _("respondent id '{id}' is used more than once (rows {rows})").format(
+                    id=isolate(clip(rid, 60)), rows=listed
+                ),
             )
         )
 

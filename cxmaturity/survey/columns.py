@@ -14,10 +14,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cxmaturity.errors import Problem
+from cxmaturity.formatting import and_list, grouped
+from cxmaturity.i18n import _, isolate, ngettext
 from cxmaturity.models import MaturityModel
 from cxmaturity.survey.problems import Stop, clip
 from cxmaturity.survey.table import blank_mask
-from cxmaturity.translations import in_every_language
+from cxmaturity.translations import in_every_language, localised
 
 # what Word and web forms put into pasted text that a model's own text does not have
 _TYPOGRAPHY = str.maketrans(
@@ -283,12 +285,12 @@ def choose_model(columns: list[_Column], models, problems: list[Problem]):
                     Problem(
                         None,
                         None,
-                        f"the maturity models could not be loaded: {clip(str(exc), 300)}",
+                        _("the maturity models could not be loaded: {reason}").format(reason=clip(str(exc), 300)),
                     )
                 ]
             ) from None
     if not models:
-        problems.append(Problem(None, None, "no maturity model is available to read the file with"))
+        problems.append(Problem(None, None, _("no maturity model is available to read the file with")))
         return None, False
     ranking = _rank_models([c.texts for c in columns], models)
     best = ranking[0]
@@ -298,8 +300,10 @@ def choose_model(columns: list[_Column], models, problems: list[Problem]):
             Problem(
                 None,
                 None,
-                "no column matches a question of any maturity model; the header should hold the item ids "
-                f"(for example {examples}) or the questions' full text — download the template of your model",
+                _(
+                    "no column matches a question of any maturity model; the header should hold the item ids "
+                    "(for example {examples}) or the questions' full text — download the template of your model"
+                ).format(examples=examples),
             )
         )
         return None, False
@@ -311,15 +315,18 @@ def choose_model(columns: list[_Column], models, problems: list[Problem]):
     for r in ranking:
         if r.count == 0:
             continue
-        text = f"{r.model.name} ({r.count} matching column{'s' if r.count != 1 else ''}"
+        matching = ngettext("{count} matching column", "{count} matching columns", r.count).format(
+            count=grouped(r.count)
+        )
         if r.missing_competencies:
-            text += f"; no column for {', '.join(repr(c) for c in r.missing_competencies)}"
-        possible.append(text + ")")
+            missing = ", ".join(repr(c) for c in r.missing_competencies)
+            matching = _("{matching}; no column for {competencies}").format(matching=matching, competencies=missing)
+        possible.append(f"{localised(r.model).name} ({matching})")
     if len(tied) > 1:
-        lead = "the columns fit several models equally well"
+        message = _("the columns fit several models equally well: {models}; choose the model")
     else:
-        lead = "the model could not be recognised with certainty from the columns"
-    problems.append(Problem(None, None, f"{lead}: {'; '.join(possible)}; choose the model"))
+        message = _("the model could not be recognised with certainty from the columns: {models}; choose the model")
+    problems.append(Problem(None, None, message.format(models="; ".join(possible))))
     return None, False
 
 
@@ -332,6 +339,7 @@ class _Mapping:
 
 def map_columns(columns: list[_Column], model: MaturityModel, problems, warnings) -> _Mapping:
     lookup = _item_lookup(model)
+    shown = localised(model)  # names and statements in messages: in the reader's language
     items: dict[str, _Column] = {}
     meta_candidates: dict[str, list[tuple[int, _Column]]] = {}
     others: list[_Column] = []
@@ -345,8 +353,10 @@ def map_columns(columns: list[_Column], model: MaturityModel, problems, warnings
                     Problem(
                         None,
                         col.name,
-                        f"this column and column '{items[item_id].name}' both hold the answers to item "
-                        f"'{item_id}'; keep only one of them",
+                        _(
+                            "this column and column '{column}' both hold the answers to item '{item}'; "
+                            "keep only one of them"
+                        ).format(column=isolate(items[item_id].name), item=item_id),
                     )
                 )
             else:
@@ -380,38 +390,47 @@ def map_columns(columns: list[_Column], model: MaturityModel, problems, warnings
             Problem(
                 None,
                 None,
-                f"no column matches a question of {model.name}; the header should hold the item ids "
-                f"(for example '{ids[0]}', '{ids[1] if len(ids) > 1 else ids[0]}') or the questions' full "
-                "text — download the template of the model",
+                _(
+                    "no column matches a question of {model}; the header should hold the item ids "
+                    "(for example '{first}', '{second}') or the questions' full text — download the template "
+                    "of the model"
+                ).format(model=shown.name, first=ids[0], second=ids[1] if len(ids) > 1 else ids[0]),
             )
         )
     else:
-        for comp in model.competencies:
+        for comp in shown.competencies:
             present = [i.id for i in comp.items if i.id in items]
             if not present:
                 problems.append(
                     Problem(
                         None,
                         comp.name,
-                        f"competency '{comp.name}' has no column in the file (expected e.g. "
-                        f"'{comp.items[0].id}' or its full text)",
+                        _(
+                            "competency '{competency}' has no column in the file (expected e.g. '{item}' or its "
+                            "full text)"
+                        ).format(competency=comp.name, item=comp.items[0].id),
                     )
                 )
             else:
                 for item in comp.items:
                     if item.id not in items:
                         warnings.append(
-                            f"no column for item '{item.id}' ({clip(item.text, 80)}) of competency "
-                            f"'{comp.name}'; it counts as not answered"
+                            _(
+                                "no column for item '{item}' ({statement}) of competency '{competency}'; "
+                                "it counts as not answered"
+                            ).format(item=item.id, statement=clip(item.text, 80), competency=comp.name)
                         )
     if others:
-        names = ", ".join(f"'{c.name}'" for c in others[:15])
+        listed = [f"'{isolate(c.name)}'" for c in others[:15]]
         if len(others) > 15:
-            names += f" and {len(others) - 15} more"
+            listed.append(_("{count} more").format(count=grouped(len(others) - 15)))
         count = len(others)
         warnings.append(
-            f"{count} column{'s are' if count != 1 else ' is'} not {'questions' if count != 1 else 'a question'} "
-            f"of {model.name} and {'were' if count != 1 else 'was'} kept as respondent information: {names}"
+            ngettext(
+                "{count} column is not a question of {model} and was kept as respondent information: {names}",
+                "{count} columns are not questions of {model} and were kept as respondent information: {names}",
+                count,
+            ).format(count=grouped(count), model=shown.name, names=and_list(listed) if len(others) > 15 else ", ".join(listed))
         )
     return _Mapping(items, meta, others)
 
@@ -443,8 +462,10 @@ def _near_misses(others: list[_Column], model: MaturityModel, items: dict[str, _
                         Problem(
                             None,
                             col.name,
-                            f"looks like item '{item.id}' (\"{clip(item.text, 70)}\") but does not match it exactly; "
-                            "rename the column to the item's id or its exact text, so its answers are counted",
+                            _(
+                                "looks like item '{item}' (\"{statement}\") but does not match it exactly; "
+                                "rename the column to the item's id or its exact text, so its answers are counted"
+                            ).format(item=item.id, statement=clip(item.text, 70)),
                         )
                     )
                     break

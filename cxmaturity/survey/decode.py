@@ -11,6 +11,8 @@ import unicodedata
 from pathlib import Path
 
 from cxmaturity.errors import Problem
+from cxmaturity.formatting import digits
+from cxmaturity.i18n import N_, _, isolate
 from cxmaturity.survey.problems import SAVE_AS, Stop, clip, size_text
 
 
@@ -18,7 +20,11 @@ def _too_big(size: int, max_bytes: int) -> Stop:
     return Stop(
         [
             Problem(
-                None, None, f"the file is {size_text(size)}; the limit is {size_text(max_bytes)}"
+                None,
+                None,
+                _("the file is {size}; the limit is {limit}").format(
+                    size=size_text(size), limit=size_text(max_bytes)
+                ),
             )
         ]
     )
@@ -43,7 +49,9 @@ def load_bytes(source, filename, max_bytes) -> tuple[bytes, str | None]:
                     Problem(
                         None,
                         None,
-                        f"the file '{clip(str(path), 120)}' cannot be opened ({reason})",
+                        _("the file '{name}' cannot be opened ({reason})").format(
+                            name=isolate(clip(str(path), 120)), reason=reason
+                        ),
                     )
                 ]
             ) from None
@@ -51,14 +59,16 @@ def load_bytes(source, filename, max_bytes) -> tuple[bytes, str | None]:
         raise Stop(
             [
                 Problem(
-                    None, None, f"cannot read a survey from a {type(source).__name__}; give a file"
+                    None,
+                    None,
+                    _("cannot read a survey from a {kind}; give a file").format(kind=type(source).__name__),
                 )
             ]
         )
     if len(raw) > max_bytes:
         raise _too_big(len(raw), max_bytes)
     if not raw:
-        raise Stop([Problem(None, None, "the file is empty")])
+        raise Stop([Problem(None, None, _("the file is empty"))])
     return raw, filename
 
 
@@ -102,8 +112,12 @@ _FALLBACK_CODEPAGES = (
 )
 # Codecs that turn any byte sequence into text: never accepted.
 _ANY_BYTES_CODECS = {"latin-1", "iso8859-1", "ascii", "iso8859-15"}
-_NOT_TEXT = "the file is not readable text (encoding could not be recognised); save it as CSV UTF-8"
-_BINARY = "the file is not a CSV or Excel file (it contains binary data); " + SAVE_AS
+_NOT_TEXT = N_("the file is not readable text (encoding could not be recognised); save it as CSV UTF-8")
+_BINARY = N_("the file is not a CSV or Excel file (it contains binary data); {save_as}")
+
+
+def _binary() -> str:
+    return _(_BINARY).format(save_as=_(SAVE_AS))
 
 
 def decode_text(raw: bytes) -> tuple[str, str]:
@@ -121,7 +135,7 @@ def decode_text(raw: bytes) -> tuple[str, str]:
             except UnicodeDecodeError:
                 continue
             if _has_control_bytes(raw) if encoding == "utf-8-sig" else _has_control_chars(text):
-                raise Stop([Problem(None, None, _BINARY)])
+                raise Stop([Problem(None, None, _binary())])
             return text, encoding
     if not _has_control_bytes(raw):
         try:
@@ -151,8 +165,10 @@ def _refuse_mixed_encodings(raw: bytes) -> None:
                     Problem(
                         None,
                         None,
-                        f"the file mixes two text encodings (row {utf8_line} is UTF-8, row {other_line} is not), so some "
-                        "names would come out garbled; open it in a spreadsheet and save it again as CSV UTF-8",
+                        _(
+                            "the file mixes two text encodings (row {utf8_row} is UTF-8, row {other_row} is not), so "
+                            "some names would come out garbled; open it in a spreadsheet and save it again as CSV UTF-8"
+                        ).format(utf8_row=digits(utf8_line), other_row=digits(other_line)),
                     )
                 ]
             )
@@ -207,7 +223,7 @@ def _decode_detected(raw: bytes) -> tuple[str, str]:
         ):
             return text, best_encoding
     binary = _has_control_bytes(raw[:65536])
-    raise Stop([Problem(None, None, _BINARY if binary else _NOT_TEXT)])
+    raise Stop([Problem(None, None, _binary() if binary else _(_NOT_TEXT))])
 
 
 @functools.lru_cache(maxsize=64)

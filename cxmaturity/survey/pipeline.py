@@ -37,6 +37,8 @@ import numpy as np
 import pandas as pd
 
 from cxmaturity.errors import Problem, SurveyValidationError
+from cxmaturity.formatting import digits, grouped
+from cxmaturity.i18n import _, isolate, ngettext
 from cxmaturity.models import MaturityModel
 from cxmaturity.survey.answers import check_ids, convert_answers, scale_description
 from cxmaturity.survey.columns import (
@@ -131,8 +133,9 @@ def read_survey(
                 Problem(
                     None,
                     None,
-                    f"the file could not be read because of an unexpected error "
-                    f"({type(exc).__name__}: {clip(str(exc), 200)}); please report this",
+                    _(
+                        "the file could not be read because of an unexpected error ({reason}); please report this"
+                    ).format(reason=f"{type(exc).__name__}: {clip(str(exc), 200)}"),
                 )
             ]
         ) from None
@@ -179,7 +182,13 @@ def _read_survey(source, model, models, filename, max_bytes) -> SurveyData:
     respondents = _respondents(mapping, rows, index)
     unanswered = int(answers.isna().all(axis=1).sum()) if rows.count else 0
     if unanswered:
-        warnings.append(f"{unanswered} respondent{'s' if unanswered != 1 else ''} answered none of the questions")
+        warnings.append(
+            ngettext(
+                "{count} respondent answered none of the questions",
+                "{count} respondents answered none of the questions",
+                unanswered,
+            ).format(count=grouped(unanswered))
+        )
     return SurveyData(
         model=model,
         answers=answers,
@@ -199,7 +208,7 @@ def _response_rows(grid: pd.DataFrame, base_format: str, problems: list[Problem]
     """The header rows (one, or those of a survey tool's export) and the non-blank rows below."""
     nonblank = nonblank_rows(grid)
     if not nonblank.any():
-        raise Stop([Problem(None, None, "the file is empty")])
+        raise Stop([Problem(None, None, _("the file is empty"))])
     first = int(np.argmax(nonblank))
     header, header_rows, export_format = find_header(grid, first, base_format)
     data_mask = nonblank.copy()
@@ -211,7 +220,7 @@ def _response_rows(grid: pd.DataFrame, base_format: str, problems: list[Problem]
     else:
         data = grid.iloc[positions]
     if n == 0:
-        problems.append(Problem(None, None, "the file has a header but no responses (no rows below the header)"))
+        problems.append(Problem(None, None, _("the file has a header but no responses (no rows below the header)")))
     return _Rows(header, header_rows, export_format, data, positions + 1)
 
 
@@ -256,13 +265,23 @@ def _answer_matrix(model: MaturityModel, mapping, rows: _Rows, problems: list[Pr
                     Problem(
                         int(rows.row_numbers[pos]),
                         col.name,
-                        f"'{clip(str(cells[pos]).strip(), 60)}' is not an answer on the {scale_text}",
+                        _("'{answer}' is not an answer on the {scale}").format(
+                            answer=isolate(clip(str(cells[pos]).strip(), 60)), scale=scale_text
+                        ),
                     )
                 )
             if len(bad_rows) > MAX_PROBLEMS_PER_COLUMN:
                 more = len(bad_rows) - MAX_PROBLEMS_PER_COLUMN
                 more_problems.append(
-                    Problem(None, col.name, f"... and {more} more answers in this column are not on the {lo}–{hi} scale")
+                    Problem(
+                        None,
+                        col.name,
+                        ngettext(
+                            "... and {count} more answer in this column is not on the {low}–{high} scale",
+                            "... and {count} more answers in this column are not on the {low}–{high} scale",
+                            more,
+                        ).format(count=grouped(more), low=digits(lo), high=digits(hi)),
+                    )
                 )
     cell_problems.sort(key=lambda p: p.row or 0)  # stable: column order within a row
     problems.extend(cell_problems)
@@ -274,7 +293,7 @@ def _respondent_ids(mapping, rows: _Rows, problems: list[Problem], warnings: lis
     id_col = mapping.meta.get("respondent_id")
     if id_col is None:
         if rows.count:
-            warnings.append("the file has no respondent id column; respondents were numbered 1, 2, 3, … in file order")
+            warnings.append(_("the file has no respondent id column; respondents were numbered 1, 2, 3, … in file order"))
         return pd.Series([str(i) for i in range(1, rows.count + 1)], dtype="str")
     ids = rows.data[id_col.index].astype("str").str.strip().reset_index(drop=True)
     check_ids(ids, rows.row_numbers, id_col.name, problems)
@@ -313,8 +332,7 @@ def resolve_group_column(survey: SurveyData, name: str) -> str:
     for column in with_values:
         if norm_label(str(column)) == wanted:
             return column
-    available = ", ".join(f"'{c}'" for c in with_values) or "none"
-    raise SurveyValidationError(
-        [Problem(None, name, f"the file has no column to group by of that name (columns with values: {available})")]
-    )
+    available = ", ".join(f"'{isolate(c)}'" for c in with_values) or _("none")
+    message = _("the file has no column to group by of that name (columns with values: {columns})")
+    raise SurveyValidationError([Problem(None, name, message.format(columns=available))])
 

@@ -14,9 +14,17 @@ import numpy as np
 import pandas as pd
 
 from cxmaturity.errors import Problem
+from cxmaturity.formatting import digits, grouped
+from cxmaturity.i18n import _, isolate, ngettext
 from cxmaturity.rules import MAX_COLUMNS, MAX_RESPONDENTS
 from cxmaturity.survey.decode import decode_text
-from cxmaturity.survey.problems import MAX_PROBLEMS_PER_COLUMN, SAVE_AS, Stop
+from cxmaturity.survey.problems import (
+    MAX_PROBLEMS_PER_COLUMN,
+    SAVE_AS,
+    Stop,
+    too_many_columns,
+    too_many_rows,
+)
 from cxmaturity.survey.workbook import read_workbook
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -34,7 +42,9 @@ def read_grid(raw: bytes, filename: str | None, problems, warnings):
                     Problem(
                         None,
                         None,
-                        f"the file is named '{filename}' but is not an Excel workbook; {SAVE_AS}",
+                        _("the file is named '{name}' but is not an Excel workbook; {save_as}").format(
+                            name=isolate(filename), save_as=_(SAVE_AS)
+                        ),
                     )
                 ]
             )
@@ -45,14 +55,16 @@ def read_grid(raw: bytes, filename: str | None, problems, warnings):
                 Problem(
                     None,
                     None,
-                    "the file is an old Excel .xls workbook (or another Office file), which is not supported; "
-                    + SAVE_AS,
+                    _(
+                        "the file is an old Excel .xls workbook (or another Office file), which is not supported; "
+                        "{save_as}"
+                    ).format(save_as=_(SAVE_AS)),
                 )
             ]
         )
     text, encoding = decode_text(raw)
     if not _NON_SPACE_RE.search(text):
-        raise Stop([Problem(None, None, "the file is empty")])
+        raise Stop([Problem(None, None, _("the file is empty"))])
     delimiter, skip = _sniff_delimiter(text)
     _check_size(text, skip, delimiter)
     # The fast parser reads UTF-8 bytes: the file itself when it is UTF-8 (no copy), else the
@@ -85,7 +97,7 @@ def _check_size(text: str, skip: int, delimiter: str) -> None:
     rules.py): parsing, mapping and scoring then stay within bounds whatever the file holds."""
     lines = text.count("\n", skip) + (0 if text.endswith("\n") else 1)
     if lines > MAX_RESPONDENTS + _HEADER_ROWS:
-        raise Stop([Problem(None, None, f"the file has {lines:,} rows; a survey has at most {MAX_RESPONDENTS:,} respondents")])
+        raise Stop([Problem(None, None, too_many_rows(lines))])
     start = _NON_SPACE_RE.search(text, skip)
     if start is None:
         return
@@ -96,7 +108,7 @@ def _check_size(text: str, skip: int, delimiter: str) -> None:
     except csv.Error:  # a stray carriage return inside the line: count the separators instead
         width = first.count(delimiter) + 1
     if width > MAX_COLUMNS:
-        raise Stop([Problem(None, None, f"the file has {width:,} columns; a survey has at most {MAX_COLUMNS:,}")])
+        raise Stop([Problem(None, None, too_many_columns(width))])
 
 
 def _sniff_delimiter(text: str) -> tuple[str, int]:
@@ -150,7 +162,7 @@ def _parse_csv(text: str, delimiter: str, problems: list[Problem]) -> pd.DataFra
             engine="c",
         )
     except pd.errors.EmptyDataError:
-        raise Stop([Problem(None, None, "the file is empty")]) from None
+        raise Stop([Problem(None, None, _("the file is empty"))]) from None
     except pd.errors.ParserError as exc:
         m = _EOF_RE.search(str(exc))
         if m:
@@ -159,8 +171,10 @@ def _parse_csv(text: str, delimiter: str, problems: list[Problem]) -> pd.DataFra
                     Problem(
                         int(m.group(1)) + 1,
                         None,
-                        'a quotation mark (") opened in this row is never closed, so the rest of the file '
-                        "reads as one cell; remove the stray quotation mark or close it",
+                        _(
+                            'a quotation mark (") opened in this row is never closed, so the rest of the file '
+                            "reads as one cell; remove the stray quotation mark or close it"
+                        ),
                     )
                 ]
             ) from None
@@ -226,11 +240,19 @@ def _parse_csv_slowly(text: str, delimiter: str, problems: list[Problem]) -> pd.
         records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as exc:
         raise Stop(
-            [Problem(None, None, f"the file is not a readable CSV table ({exc}); {SAVE_AS}")]
+            [
+                Problem(
+                    None,
+                    None,
+                    _("the file is not a readable CSV table ({reason}); {save_as}").format(
+                        reason=exc, save_as=_(SAVE_AS)
+                    ),
+                )
+            ]
         ) from None
     width = next((len(r) for r in records if any(c.strip() for c in r)), 0)
     if width == 0:
-        raise Stop([Problem(None, None, "the file is empty")])
+        raise Stop([Problem(None, None, _("the file is empty"))])
     ragged = 0
     rows = []
     for i, rec in enumerate(records):
@@ -243,8 +265,10 @@ def _parse_csv_slowly(text: str, delimiter: str, problems: list[Problem]) -> pd.
                         Problem(
                             i + 1,
                             None,
-                            f"this row has {len(rec)} cells but the header has {width}; an answer probably "
-                            f"contains the separator ({sep}) without quotation marks around it",
+                            _(
+                                "this row has {cells} cells but the header has {width}; an answer probably "
+                                "contains the separator ({separator}) without quotation marks around it"
+                            ).format(cells=digits(len(rec)), width=digits(width), separator=sep),
                         )
                     )
             rec = rec[:width]
@@ -256,7 +280,11 @@ def _parse_csv_slowly(text: str, delimiter: str, problems: list[Problem]) -> pd.
             Problem(
                 None,
                 None,
-                f"... and {ragged - MAX_PROBLEMS_PER_COLUMN} more rows have more cells than the header",
+                ngettext(
+                    "... and {count} more row has more cells than the header",
+                    "... and {count} more rows have more cells than the header",
+                    ragged - MAX_PROBLEMS_PER_COLUMN,
+                ).format(count=grouped(ragged - MAX_PROBLEMS_PER_COLUMN)),
             )
         )
     return pd.DataFrame(rows, columns=range(width), dtype="str")

@@ -14,6 +14,8 @@ import zipfile
 import pandas as pd
 
 from cxmaturity.errors import Problem
+from cxmaturity.formatting import grouped
+from cxmaturity.i18n import N_, _, isolate
 from cxmaturity.rules import (
     MAX_COLUMNS,
     MAX_COMPRESSION_RATIO,
@@ -22,9 +24,9 @@ from cxmaturity.rules import (
     MAX_UNPACKED_BYTES,
     MAX_ZIP_ENTRIES,
 )
-from cxmaturity.survey.problems import SAVE_AS, Stop, size_text
+from cxmaturity.survey.problems import SAVE_AS, Stop, size_text, too_many_columns, too_many_rows
 
-_NOT_A_WORKBOOK = "the file is a ZIP archive but not an Excel .xlsx workbook that can be opened; " + SAVE_AS
+_NOT_A_WORKBOOK = N_("the file is a ZIP archive but not an Excel .xlsx workbook that can be opened; {save_as}")
 _COUNT_RE = re.compile(rb'uniqueCount="(\d+)"|count="(\d+)"')
 _HEADER_ROWS = 3  # a survey tool's export has up to three header rows above the answers
 
@@ -38,24 +40,34 @@ def check_container(raw: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise _refuse(_NOT_A_WORKBOOK) from None
+        raise _refuse(_(_NOT_A_WORKBOOK).format(save_as=_(SAVE_AS))) from None
     with archive:
         entries = archive.infolist()
         if len(entries) > MAX_ZIP_ENTRIES:
-            raise _refuse(f"the workbook has {len(entries):,} parts; a workbook has at most {MAX_ZIP_ENTRIES:,}")
+            raise _refuse(
+                _("the workbook has {parts} parts; a workbook has at most {limit}").format(
+                    parts=grouped(len(entries)), limit=grouped(MAX_ZIP_ENTRIES)
+                )
+            )
         unpacked = sum(e.file_size for e in entries)
         if unpacked > MAX_UNPACKED_BYTES:
-            raise _refuse(f"the workbook unpacks to {size_text(unpacked)}; the limit is {size_text(MAX_UNPACKED_BYTES)}")
+            raise _refuse(
+                _("the workbook unpacks to {size}; the limit is {limit}").format(
+                    size=size_text(unpacked), limit=size_text(MAX_UNPACKED_BYTES)
+                )
+            )
         for e in entries:
             if e.file_size > 1_000_000 and e.file_size > MAX_COMPRESSION_RATIO * max(e.compress_size, 1):
                 ratio = e.file_size / max(e.compress_size, 1)
                 raise _refuse(
-                    f"the workbook's part '{e.filename[:80]}' is packed {ratio:,.0f} times tighter than its content; "
-                    "that is a ZIP bomb, not a survey export"
+                    _(
+                        "the workbook's part '{part}' is packed {ratio} times tighter than its content; "
+                        "that is a ZIP bomb, not a survey export"
+                    ).format(part=isolate(e.filename[:80]), ratio=grouped(round(ratio)))
                 )
         names = {e.filename for e in entries}
         if "xl/workbook.xml" not in names:
-            raise _refuse(_NOT_A_WORKBOOK)
+            raise _refuse(_(_NOT_A_WORKBOOK).format(save_as=_(SAVE_AS)))
         if "xl/sharedStrings.xml" in names:
             with archive.open("xl/sharedStrings.xml") as f:
                 head = f.read(4096)
@@ -63,8 +75,9 @@ def check_container(raw: bytes) -> None:
             declared = min(counts) if counts else 0  # uniqueCount <= count
             if declared > MAX_SHARED_STRINGS:
                 raise _refuse(
-                    f"the workbook holds {declared:,} different texts; a survey has far fewer "
-                    f"(the limit is {MAX_SHARED_STRINGS:,})"
+                    _(
+                        "the workbook holds {texts} different texts; a survey has far fewer (the limit is {limit})"
+                    ).format(texts=grouped(declared), limit=grouped(MAX_SHARED_STRINGS))
                 )
 
 
@@ -99,16 +112,24 @@ def read_workbook(raw: bytes, warnings: list[str]) -> pd.DataFrame:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
         names = book.sheet_names
         if not names:
-            raise _refuse("the workbook has no worksheet")
+            raise _refuse(_("the workbook has no worksheet"))
         if len(names) > 1 and tuple(names[1:]) != TEMPLATE_SHEETS:  # our questionnaire's other sheets
-            warnings.append(f"the workbook has {len(names)} sheets; only the first one ('{names[0]}') was read")
+            warnings.append(
+                _("the workbook has {sheets} sheets; only the first one ('{name}') was read").format(
+                    sheets=grouped(len(names)), name=isolate(names[0])
+                )
+            )
         cells = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Stop:
         raise
     except Exception as exc:
-        raise _refuse(f"the workbook could not be read ({type(exc).__name__}); " + SAVE_AS) from None
+        raise _refuse(
+            _("the workbook could not be read ({reason}); {save_as}").format(
+                reason=type(exc).__name__, save_as=_(SAVE_AS)
+            )
+        ) from None
     if len(cells) > MAX_RESPONDENTS + _HEADER_ROWS:
-        raise _refuse(f"the sheet has {len(cells):,} rows; a survey has at most {MAX_RESPONDENTS:,} respondents")
+        raise _refuse(too_many_rows(len(cells), sheet=True))
     width = 0
     for row in cells:
         k = len(row)
@@ -116,8 +137,8 @@ def read_workbook(raw: bytes, warnings: list[str]) -> pd.DataFrame:
             k -= 1
         width = max(width, k)
     if width > MAX_COLUMNS:
-        raise _refuse(f"the sheet has {width:,} columns; a survey has at most {MAX_COLUMNS:,}")
+        raise _refuse(too_many_columns(width, sheet=True))
     if width == 0:
-        raise _refuse("the file is empty")
+        raise _refuse(_("the file is empty"))
     grid = [[_cell_text(v) for v in row[:width]] + [""] * (width - len(row[:width])) for row in cells]
     return pd.DataFrame(grid, columns=range(width), dtype="str")
