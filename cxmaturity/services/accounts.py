@@ -49,7 +49,7 @@ from cxmaturity.access import (
     normalise_email,
 )
 from cxmaturity.errors import UnknownOrganisation
-from cxmaturity.i18n import _
+from cxmaturity.i18n import _, ngettext
 from cxmaturity.services.audit import actor_of
 from cxmaturity.store import accounts as accounts_sql
 from cxmaturity.store import audit as audit_sql
@@ -147,7 +147,7 @@ def _org_names(organisations: Iterable[str] | None) -> list[str]:
     names = []
     for name in organisations:
         if not isinstance(name, str):
-            raise AccountError("organisations must be given by name")
+            raise AccountError(_("organisations must be given by name"))
         if name not in names:
             names.append(name)
     return names
@@ -158,14 +158,20 @@ def _org_ids(conn, names: list[str]) -> list[int]:
     missing = [n for n in names if n not in found]
     if missing:
         quoted = ", ".join(f"'{n}'" for n in missing)
-        raise UnknownOrganisation(f"unknown organisation{'s' if len(missing) > 1 else ''} {quoted}")
+        raise UnknownOrganisation(
+            ngettext(
+                "unknown organisation {names}", "unknown organisations {names}", len(missing)
+            ).format(names=quoted)
+        )
     return [found[n] for n in names]
 
 
 def _check_scope(role: str, names: list[str]) -> None:
     if role == ADMIN and names:
         raise AccountError(
-            "an administrator sees every organisation; give organisations only to analysts and viewers"
+            _(
+                "an administrator sees every organisation; give organisations only to analysts and viewers"
+            )
         )
 
 
@@ -196,7 +202,7 @@ def add_user(
     try:
         with store.writing(engine) as conn:
             if accounts_sql.row_for(conn, key) is not None:
-                raise AccountError(f"an account for {key} already exists")
+                raise AccountError(_("an account for {key} already exists").format(key=key))
             org_ids = _org_ids(conn, names)
             user_id = accounts_sql.insert_user(conn, key, role, password_hash, now())
             accounts_sql.set_organisations(conn, user_id, org_ids)
@@ -204,7 +210,7 @@ def add_user(
                 conn, actor_of(actor), USER_ADD, detail=f"{key}: {_describe(role, names)}"
             )
     except IntegrityError:  # a concurrent add of the same email
-        raise AccountError(f"an account for {key} already exists") from None
+        raise AccountError(_("an account for {key} already exists").format(key=key)) from None
     return User(key, role, None if role == ADMIN else frozenset(names))
 
 
@@ -226,7 +232,7 @@ def update_user(
     with store.writing(engine) as conn:
         row = accounts_sql.row_for(conn, key)
         if row is None:
-            raise UnknownAccount(f"no account for {key}")
+            raise UnknownAccount(_("no account for {key}").format(key=key))
         new_role = role or row.role
         if organisations is None:
             names = [] if new_role == ADMIN else sorted(accounts_sql.organisations_of(conn, row.id))
@@ -234,7 +240,11 @@ def update_user(
             names = _org_names(organisations)
             _check_scope(new_role, names)
         if row.role == ADMIN and new_role != ADMIN and accounts_sql.other_admins(conn, key) == 0:
-            raise AccountError(f"{key} is the last administrator; make another account admin first")
+            raise AccountError(
+                _("{key} is the last administrator; make another account admin first").format(
+                    key=key
+                )
+            )
         org_ids = _org_ids(conn, names)
         accounts_sql.set_role(conn, row.id, new_role)
         accounts_sql.set_organisations(conn, row.id, org_ids)
@@ -253,7 +263,11 @@ def remove_user(email: str, *, user: User | None = None, engine: store.EngineRef
         if row is None:
             return False
         if row.role == ADMIN and accounts_sql.other_admins(conn, key) == 0:
-            raise AccountError(f"{key} is the last administrator; add another administrator first")
+            raise AccountError(
+                _("{key} is the last administrator; add another administrator first").format(
+                    key=key
+                )
+            )
         accounts_sql.delete_user(conn, row.id)
         audit_sql.write(conn, actor_of(actor), USER_REMOVE, detail=key)
     return True
@@ -268,7 +282,7 @@ def set_password(
     password_hash = hash_password(password)
     with store.writing(engine) as conn:
         if not accounts_sql.set_password_hash(conn, key, password_hash, now()):
-            raise UnknownAccount(f"no account for {key}")
+            raise UnknownAccount(_("no account for {key}").format(key=key))
         accounts_sql.clear_attempts(conn, key)
         audit_sql.write(conn, actor_of(actor), USER_PASSWD, detail=key)
 

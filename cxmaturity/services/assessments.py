@@ -37,6 +37,8 @@ from cxmaturity.errors import (
     SurveyValidationError,
     UnknownAssessment,
 )
+from cxmaturity.formatting import digits
+from cxmaturity.i18n import _, isolate, ngettext
 from cxmaturity.models import MaturityModel
 from cxmaturity.rules import GROUP_BY, MAX_LABEL, MAX_PROBLEMS, MAX_RESPONDENT_ID, MIN_GROUP_SIZE
 from cxmaturity.scoring import AssessmentScore, score_assessment
@@ -61,7 +63,9 @@ def as_date(value: dt.date | str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise InvalidInput(f"'{value}' is not a date in the form YYYY-MM-DD") from None
+        raise InvalidInput(
+            _("'{value}' is not a date in the form YYYY-MM-DD").format(value=isolate(value))
+        ) from None
 
 
 def _org_id(conn, org: str, user: User | None) -> int:
@@ -76,14 +80,20 @@ def _org_id(conn, org: str, user: User | None) -> int:
 
 
 def list_assessments(
-    org: str, model: ModelRef | None = None, *, user: User | None = None, engine: store.EngineRef = None
+    org: str,
+    model: ModelRef | None = None,
+    *,
+    user: User | None = None,
+    engine: store.EngineRef = None,
 ) -> list[AssessmentRecord]:
     """The organisation's assessments, oldest first (date, then id)."""
     with store.reading(engine) as conn:
         return assessments_sql.list_for(conn, _org_id(conn, org, user), model_id(model))
 
 
-def get_assessment(org: str, assessment_id: int, *, user: User | None = None, engine: store.EngineRef = None) -> AssessmentRecord:
+def get_assessment(
+    org: str, assessment_id: int, *, user: User | None = None, engine: store.EngineRef = None
+) -> AssessmentRecord:
     with store.reading(engine) as conn:
         return assessments_sql.get(conn, _org_id(conn, org, user), org_name(org), assessment_id)
 
@@ -101,14 +111,20 @@ def get_assessment_answers(
     return answers, people
 
 
-def get_scores(org: str, assessment_id: int, *, user: User | None = None, engine: store.EngineRef = None) -> dict:
+def get_scores(
+    org: str, assessment_id: int, *, user: User | None = None, engine: store.EngineRef = None
+) -> dict:
     """The stored ``AssessmentScore.to_dict()`` (groups = the department breakdown), plus
     ``group_by``, ``min_group_size``, ``model_version`` and ``scored_at``."""
     with store.reading(engine) as conn:
         assessments_sql.owned(conn, _org_id(conn, org, user), org_name(org), assessment_id)
         row = assessments_sql.stored_scores(conn, assessment_id)
     if row is None:  # only possible if scoring was removed by hand; rescore fixes it
-        raise UnknownAssessment(f"assessment #{assessment_id} has no stored scores; run 'cxmaturity rescore'")
+        raise UnknownAssessment(
+            _("assessment #{assessment_id} has no stored scores; run 'cxmaturity rescore'").format(
+                assessment_id=digits(assessment_id)
+            )
+        )
     result = dict(row.result)
     result.update(
         group_by=row.group_by,
@@ -120,7 +136,11 @@ def get_scores(org: str, assessment_id: int, *, user: User | None = None, engine
 
 
 def history(
-    org: str, model: ModelRef | None = None, *, user: User | None = None, engine: store.EngineRef = None
+    org: str,
+    model: ModelRef | None = None,
+    *,
+    user: User | None = None,
+    engine: store.EngineRef = None,
 ) -> list[HistoryEntry]:
     """The organisation's assessments with their stored scores, oldest first
     (``[e.to_dict() for e in ...]`` is the ``cxmaturity history --json`` contract)."""
@@ -129,7 +149,12 @@ def history(
 
 
 def find_assessment_by_hash(
-    org: str, model: ModelRef, content_hash: str, *, user: User | None = None, engine: store.EngineRef = None
+    org: str,
+    model: ModelRef,
+    content_hash: str,
+    *,
+    user: User | None = None,
+    engine: store.EngineRef = None,
 ) -> int | None:
     """The id of the organisation's assessment of ``model`` stored from a file with this
     content hash (the upload page warns before a duplicate), or None (also for a new org)."""
@@ -142,7 +167,9 @@ def find_assessment_by_hash(
 # --- deleting ----------------------------------------------------------------------------------
 
 
-def delete_assessment(org: str, assessment_id: int, *, user: User | None = None, engine: store.EngineRef = None) -> bool:
+def delete_assessment(
+    org: str, assessment_id: int, *, user: User | None = None, engine: store.EngineRef = None
+) -> bool:
     """Move one assessment of the organisation into the trash (its answers and scores stay,
     restorable by an administrator until purged). False when the organisation has no such
     assessment. Analysts and admins only."""
@@ -161,14 +188,20 @@ def delete_assessment(org: str, assessment_id: int, *, user: User | None = None,
     return True
 
 
-def delete_assessment_by_id(assessment_id: int, *, user: User | None = None, engine: store.EngineRef = None) -> bool:
+def delete_assessment_by_id(
+    assessment_id: int, *, user: User | None = None, engine: store.EngineRef = None
+) -> bool:
     """``delete_assessment`` by the assessment's id alone (the CLI). One refusal for an id that
     does not exist and one the user may not change: UnknownAssessment, the same words."""
     acting_user = acting(user)
     with store.reading(engine) as conn:
         name = assessments_sql.organisation_of(conn, assessment_id)
     if name is None or not acting_user.can_write(name):
-        raise UnknownAssessment(f"there is no assessment #{assessment_id} you can change")
+        raise UnknownAssessment(
+            _("there is no assessment #{assessment_id} you can change").format(
+                assessment_id=digits(assessment_id)
+            )
+        )
     return delete_assessment(name, assessment_id, user=user, engine=engine)
 
 
@@ -194,9 +227,13 @@ def check_survey(survey) -> list[Problem]:
         problems.append(Problem(None, None, f"the file has no item of the {model.name}"))
     keys = pd.Index([str(k) for k in answers.index])
     for key in keys[keys.duplicated()].unique()[:MAX_PROBLEMS]:
-        problems.append(Problem(None, "respondent_id", f"respondent id '{key}' appears more than once"))
+        problems.append(
+            Problem(None, "respondent_id", f"respondent id '{key}' appears more than once")
+        )
     for key in keys[(keys.str.strip() == "") | (keys.str.len() > MAX_RESPONDENT_ID)][:MAX_PROBLEMS]:
-        problems.append(Problem(None, "respondent_id", f"respondent id '{key[:40]}' is empty or too long"))
+        problems.append(
+            Problem(None, "respondent_id", f"respondent id '{key[:40]}' is empty or too long")
+        )
     if problems:
         return problems
     try:
@@ -215,7 +252,9 @@ def check_survey(survey) -> list[Problem]:
             )
         )
     if len(rows) > MAX_PROBLEMS:
-        problems.append(Problem(None, None, f"… and {len(rows) - MAX_PROBLEMS} more answers outside the scale"))
+        problems.append(
+            Problem(None, None, f"… and {len(rows) - MAX_PROBLEMS} more answers outside the scale")
+        )
     return problems
 
 
@@ -243,9 +282,11 @@ def _check_label(label: Any) -> str | None:
         return None
     label = str(label)
     if len(label) > MAX_LABEL:
-        raise InvalidInput(f"label is longer than {MAX_LABEL} characters")
+        raise InvalidInput(
+            _("label is longer than {limit} characters").format(limit=digits(MAX_LABEL))
+        )
     if "\x00" in label:  # PostgreSQL text cannot hold NUL
-        raise InvalidInput("label must not contain a NUL character")
+        raise InvalidInput(_("label must not contain a NUL character"))
     return label
 
 
@@ -280,8 +321,16 @@ def import_assessment(
     label = _check_label(label)
     org_values = attribute_values(org_attributes)  # fail early on unknown attributes
     # a survey wave may promise its respondents a stricter threshold; never a looser one
-    if isinstance(min_group_size, bool) or not isinstance(min_group_size, int) or min_group_size < MIN_GROUP_SIZE:
-        raise InvalidInput(f"the anonymity threshold must be a whole number of at least {MIN_GROUP_SIZE}")
+    if (
+        isinstance(min_group_size, bool)
+        or not isinstance(min_group_size, int)
+        or min_group_size < MIN_GROUP_SIZE
+    ):
+        raise InvalidInput(
+            _("the anonymity threshold must be a whole number of at least {minimum}").format(
+                minimum=digits(MIN_GROUP_SIZE)
+            )
+        )
     problems = check_survey(survey)
     if problems:
         raise SurveyValidationError(problems)
@@ -293,14 +342,17 @@ def import_assessment(
         existing = assessments_sql.existing_id(conn, name, model.id, survey.content_hash)
         if existing is not None and assessments_sql.is_trashed(conn, existing):
             raise InvalidInput(
-                f"this file is in the trash as assessment #{existing} of '{name}'; an administrator can restore it "
-                "(or purge the trash to import it anew)"
+                _(
+                    "this file is in the trash as assessment #{existing} of '{name}'; an administrator can restore it (or purge the trash to import it anew)"
+                ).format(existing=digits(existing), name=isolate(name))
             )
     if existing is not None:
         return ImportResult(existing, False)
 
     people = getattr(survey, "respondents", None)
-    result, group_by = score_answers(model, survey.answers, people, getattr(survey, "warnings", ()), min_group_size)
+    result, group_by = score_answers(
+        model, survey.answers, people, getattr(survey, "warnings", ()), min_group_size
+    )
     source = source_file or getattr(survey, "filename", None)
 
     try:
@@ -325,9 +377,15 @@ def import_assessment(
                 },
             )
             if assessment_id is None:  # a concurrent import of the same file won the race
-                return ImportResult(assessments_sql.existing_id(conn, name, model.id, survey.content_hash), False)
-            assessments_sql.insert_respondents(conn, assessments_sql.respondent_rows(survey.answers, people, assessment_id))
-            assessments_sql.write_scores(conn, assessment_id, model.version, result.to_dict(), group_by, min_group_size)
+                return ImportResult(
+                    assessments_sql.existing_id(conn, name, model.id, survey.content_hash), False
+                )
+            assessments_sql.insert_respondents(
+                conn, assessments_sql.respondent_rows(survey.answers, people, assessment_id)
+            )
+            assessments_sql.write_scores(
+                conn, assessment_id, model.version, result.to_dict(), group_by, min_group_size
+            )
             detail = (
                 f"assessment #{assessment_id} ({model.id}, {when.isoformat()}, {len(survey.answers)} respondents"
                 + (f", file '{source}'" if source else "")
@@ -343,7 +401,9 @@ def import_assessment(
     return ImportResult(assessment_id, True)
 
 
-def rescore(org: str | None = None, *, user: User | None = None, engine: store.EngineRef = None) -> dict:
+def rescore(
+    org: str | None = None, *, user: User | None = None, engine: store.EngineRef = None
+) -> dict:
     """Recompute the stored scores with the current models (all organisations, or one).
 
     Returns {"rescored": [ids], "skipped": [{"id", "model", "reason"}]}; an assessment whose
@@ -359,7 +419,9 @@ def rescore(org: str | None = None, *, user: User | None = None, engine: store.E
     for row in todo:
         model = available.get(row.model_id)
         if model is None:
-            skipped.append({"id": row.id, "model": row.model_id, "reason": "model no longer exists"})
+            skipped.append(
+                {"id": row.id, "model": row.model_id, "reason": "model no longer exists"}
+            )
             continue
         with store.reading(eng) as conn:
             answers = assessments_sql.answers_frames(conn, {row.id: row.item_ids})[row.id]
@@ -370,37 +432,53 @@ def rescore(org: str | None = None, *, user: User | None = None, engine: store.E
         with store.writing(eng) as conn:
             # the assessment may have been deleted meanwhile; then there is nothing to update
             if assessments_sql.exists_id(conn, row.id):
-                assessments_sql.write_scores(conn, row.id, model.version, result.to_dict(), group_by, threshold)
+                assessments_sql.write_scores(
+                    conn, row.id, model.version, result.to_dict(), group_by, threshold
+                )
                 assessments_sql.set_model_version(conn, row.id, model.version)
                 done.append(row.id)
     if done:
         with store.writing(eng) as conn:
-            audit_sql.write(conn, actor_of(user), RESCORE, org, f"{len(done)} assessment(s) re-scored")
+            audit_sql.write(
+                conn, actor_of(user), RESCORE, org, f"{len(done)} assessment(s) re-scored"
+            )
     return {"rescored": done, "skipped": skipped}
 
 
 # --- comparing ---------------------------------------------------------------------------------
 
 
-def _pick_waves(order: list[int], from_id: int | None, to_id: int | None, model: MaturityModel, name: str) -> tuple[int, int]:
+def _pick_waves(
+    order: list[int], from_id: int | None, to_id: int | None, model: MaturityModel, name: str
+) -> tuple[int, int]:
     """Default: the last two (by date). With only ``to_id``, from = the one before it; with
     only ``from_id``, to = the latest."""
     if from_id is None and to_id is None:
         if len(order) < 2:
             raise NotEnoughAssessments(
-                f"organisation '{name}' has {len(order)} {model.id} assessment(s); a comparison needs at least two"
+                ngettext(
+                    "organisation '{name}' has {count} {model} assessment; a comparison needs at least two",
+                    "organisation '{name}' has {count} {model} assessments; a comparison needs at least two",
+                    len(order),
+                ).format(name=isolate(name), count=digits(len(order)), model=model.id)
             )
         return order[-2], order[-1]
     if from_id is None:
         position = order.index(int(to_id))
         if position == 0:
-            raise NotEnoughAssessments(f"assessment #{to_id} is the first {model.id} assessment; nothing before it")
+            raise NotEnoughAssessments(
+                _("assessment #{to_id} is the first {model} assessment; nothing before it").format(
+                    to_id=digits(to_id), model=model.id
+                )
+            )
         from_id = order[position - 1]
     elif to_id is None:
         to_id = order[-1]
     from_id, to_id = int(from_id), int(to_id)
     if from_id == to_id:
-        raise InvalidInput(f"cannot compare assessment #{from_id} with itself")
+        raise InvalidInput(
+            _("cannot compare assessment #{from_id} with itself").format(from_id=digits(from_id))
+        )
     return from_id, to_id
 
 
@@ -430,18 +508,34 @@ def comparison(
             if given is not None and int(given) not in order:
                 other = assessments_sql.model_of(conn, org_id, int(given))
                 if other is not None:
-                    raise UnknownAssessment(f"assessment #{given} is a {other} assessment, not {maturity_model.id}")
-                raise UnknownAssessment(f"organisation '{name}' has no assessment #{given}")
+                    raise UnknownAssessment(
+                        _("assessment #{given} is a {other} assessment, not {id}").format(
+                            given=digits(given), other=other, id=maturity_model.id
+                        )
+                    )
+                raise UnknownAssessment(
+                    _("organisation '{name}' has no assessment #{given}").format(
+                        name=isolate(name), given=digits(given)
+                    )
+                )
         from_id, to_id = _pick_waves(order, from_id, to_id, maturity_model, name)
         by_id = {w.id: w for w in waves}
         # stored answers never change: (database, id, content hash, import time) identifies them
         # for good; the engine object stands for the database (never its URL: it holds the password)
-        key = (id(eng), id(maturity_model), *((i, by_id[i].content_hash, str(by_id[i].imported_at)) for i in (from_id, to_id)))
+        key = (
+            id(eng),
+            id(maturity_model),
+            *((i, by_id[i].content_hash, str(by_id[i].imported_at)) for i in (from_id, to_id)),
+        )
         cached = _memo.get(key, (eng, maturity_model))
         if cached is not None:
             return cached
-        frames = assessments_sql.answers_frames(conn, {i: by_id[i].item_ids for i in (from_id, to_id)})
-    result = compare_assessments(maturity_model, frames[from_id], frames[to_id], from_id=from_id, to_id=to_id)
+        frames = assessments_sql.answers_frames(
+            conn, {i: by_id[i].item_ids for i in (from_id, to_id)}
+        )
+    result = compare_assessments(
+        maturity_model, frames[from_id], frames[to_id], from_id=from_id, to_id=to_id
+    )
     _memo.put(key, (eng, maturity_model), result)
     return copy.deepcopy(result)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cxmaturity.errors import InvalidInput
+from cxmaturity.i18n import _
 from cxmaturity.models import MaturityModel, load_models, model_file_errors
 
 ModelRef = str | MaturityModel
@@ -28,7 +29,9 @@ def model(ref: ModelRef) -> MaturityModel:
         return available[ref]
     except KeyError:
         known = ", ".join(available) or "none"
-        raise InvalidInput(f"unknown model '{ref}' (known: {known})") from None
+        raise InvalidInput(
+            _("unknown model '{ref}' (known: {known})").format(ref=ref, known=known)
+        ) from None
 
 
 def model_id(ref: ModelRef | None) -> str | None:
@@ -37,5 +40,7 @@ def model_id(ref: ModelRef | None) -> str | None:
 
 def org_name(org: object) -> str:
     if not isinstance(org, str):
-        raise InvalidInput(f"organisation must be given by its name, not {type(org).__name__}")
+        raise InvalidInput(
+            _("organisation must be given by its name, not {kind}").format(kind=type(org).__name__)
+        )
     return org

@@ -25,6 +25,8 @@ from cxmaturity.access import (
     check_write,
 )
 from cxmaturity.errors import InvalidInput
+from cxmaturity.formatting import digits
+from cxmaturity.i18n import N_, _
 from cxmaturity.rules import COMMITMENT_MODEL
 from cxmaturity.services.assessments import as_date
 from cxmaturity.services.audit import actor_of
@@ -65,10 +67,12 @@ class Distribution:
     levels: int
 
 
-def add_executive(org: str, name: str, *, user: User | None = None, engine: store.EngineRef = None) -> int:
+def add_executive(
+    org: str, name: str, *, user: User | None = None, engine: store.EngineRef = None
+) -> int:
     org = org_name(org)
     user = check_write(user, org)
-    name = checked_text(name, "executive's name or role", 200)
+    name = checked_text(name, N_("executive's name or role"), 200)
     with store.writing(engine) as conn:
         executive_id = commitment_sql.add(conn, orgs_sql.require_id(conn, org), name)
         audit_sql.write(conn, actor_of(user), ADD_EXECUTIVE, org, f"executive #{executive_id}")
@@ -78,32 +82,57 @@ def add_executive(org: str, name: str, *, user: User | None = None, engine: stor
 def _owning(conn, executive_id: int, user: User | None) -> str:
     org = commitment_sql.organisation_of(conn, executive_id)
     if org is None or not acting(user).can_write(org):
-        raise UnknownExecutive(f"there is no executive #{executive_id} you can change")
+        raise UnknownExecutive(
+            _("there is no executive #{executive_id} you can change").format(
+                executive_id=digits(executive_id)
+            )
+        )
     return org
 
 
 def rate_executive(
-    executive_id: int, review_date: dt.date | str, level: int, *, user: User | None = None, engine: store.EngineRef = None
+    executive_id: int,
+    review_date: dt.date | str,
+    level: int,
+    *,
+    user: User | None = None,
+    engine: store.EngineRef = None,
 ) -> None:
     """Place an executive on a level at a review (again on the same date: replaces it)."""
     levels = len(resolve_model(COMMITMENT_MODEL).levels)
     if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= levels:
-        raise InvalidInput(f"the level must be 1 to {levels}, not {level!r}")
+        raise InvalidInput(
+            _("the level must be 1 to {levels}, not {level}").format(
+                levels=digits(levels), level=repr(level)
+            )
+        )
     when = as_date(review_date)
     with store.writing(engine) as conn:
         org = _owning(conn, executive_id, user)
         commitment_sql.rate(conn, int(executive_id), when, level)
-        audit_sql.write(conn, actor_of(user), RATE_EXECUTIVE, org, f"executive #{executive_id}: level {level} on {when.isoformat()}")
+        audit_sql.write(
+            conn,
+            actor_of(user),
+            RATE_EXECUTIVE,
+            org,
+            f"executive #{executive_id}: level {level} on {when.isoformat()}",
+        )
 
 
-def remove_executive(executive_id: int, *, user: User | None = None, engine: store.EngineRef = None) -> None:
+def remove_executive(
+    executive_id: int, *, user: User | None = None, engine: store.EngineRef = None
+) -> None:
     with store.writing(engine) as conn:
         org = _owning(conn, executive_id, user)
         commitment_sql.trash(conn, int(executive_id), actor_of(user))
-        audit_sql.write(conn, actor_of(user), DELETE_EXECUTIVE, org, f"executive #{executive_id} into the trash")
+        audit_sql.write(
+            conn, actor_of(user), DELETE_EXECUTIVE, org, f"executive #{executive_id} into the trash"
+        )
 
 
-def tracker(org: str, *, user: User | None = None, engine: store.EngineRef = None) -> list[ExecutiveTrack]:
+def tracker(
+    org: str, *, user: User | None = None, engine: store.EngineRef = None
+) -> list[ExecutiveTrack]:
     """Each executive with their ratings: names, so analysts and administrators only."""
     org = org_name(org)
     check_write(user, org)  # a viewer of the organisation may not see names
@@ -117,7 +146,9 @@ def tracker(org: str, *, user: User | None = None, engine: store.EngineRef = Non
     return [ExecutiveTrack(p.id, p.name, by_person[p.id]) for p in people]
 
 
-def distribution(org: str, *, user: User | None = None, engine: store.EngineRef = None) -> Distribution:
+def distribution(
+    org: str, *, user: User | None = None, engine: store.EngineRef = None
+) -> Distribution:
     """Executives per level at each review date, for everyone who may read the organisation."""
     org = org_name(org)
     check_read(user, org)

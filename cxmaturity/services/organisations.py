@@ -14,6 +14,8 @@ from cxmaturity.access import (
     check_write,
 )
 from cxmaturity.errors import InvalidInput
+from cxmaturity.formatting import digits
+from cxmaturity.i18n import _
 from cxmaturity.rules import MAX_NAME
 from cxmaturity.services.audit import actor_of
 from cxmaturity.services.catalogue import org_name
@@ -24,11 +26,13 @@ from cxmaturity.store.records import Organisation
 
 def check_name(name: Any) -> str:
     if not isinstance(name, str) or not name.strip():
-        raise InvalidInput("organisation name must not be empty")
+        raise InvalidInput(_("organisation name must not be empty"))
     if len(name) > MAX_NAME:
-        raise InvalidInput(f"organisation name is longer than {MAX_NAME} characters")
+        raise InvalidInput(
+            _("organisation name is longer than {limit} characters").format(limit=digits(MAX_NAME))
+        )
     if "\x00" in name:
-        raise InvalidInput("organisation name must not contain a NUL character")
+        raise InvalidInput(_("organisation name must not contain a NUL character"))
     return name
 
 
@@ -39,7 +43,11 @@ def attribute_values(attributes: dict | None) -> dict:
         attributes["size_band"] = attributes.pop("size")
     unknown = set(attributes) - set(orgs_sql.ATTRIBUTES) - {"size"}
     if unknown:
-        raise InvalidInput(f"unknown organisation attribute(s): {', '.join(sorted(unknown))}")
+        raise InvalidInput(
+            _("unknown organisation attribute(s): {attributes}").format(
+                attributes=", ".join(sorted(unknown))
+            )
+        )
     values = {}
     for key in ("industry", "size_band", "region"):
         if attributes.get(key) is not None:
@@ -69,11 +77,19 @@ def create_organisation(
     with store.writing(engine) as conn:
         org_id = orgs_sql.ensure(conn, name, values)
         given = {k: v for k, v in attrs.items() if v is not None}
-        audit_sql.write(conn, actor_of(user), SAVE_ORGANISATION, name, json.dumps(given, ensure_ascii=False) if given else None)
+        audit_sql.write(
+            conn,
+            actor_of(user),
+            SAVE_ORGANISATION,
+            name,
+            json.dumps(given, ensure_ascii=False) if given else None,
+        )
         return orgs_sql.get_by_id(conn, org_id)
 
 
-def get_organisation(name: str, *, user: User | None = None, engine: store.EngineRef = None) -> Organisation | None:
+def get_organisation(
+    name: str, *, user: User | None = None, engine: store.EngineRef = None
+) -> Organisation | None:
     """The organisation, or None when unknown (AccessDenied for one the user may not see,
     existing or not)."""
     name = org_name(name)

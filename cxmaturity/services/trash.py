@@ -27,6 +27,8 @@ from cxmaturity.access import (
     check_admin,
 )
 from cxmaturity.errors import InvalidInput, UnknownAssessment, UnknownOrganisation
+from cxmaturity.formatting import digits, grouped
+from cxmaturity.i18n import SOURCE_LANGUAGE, _, isolate, language, ngettext
 from cxmaturity.rules import TRASH_DAYS
 from cxmaturity.services.audit import actor_of
 from cxmaturity.services.catalogue import org_name
@@ -70,10 +72,20 @@ class TrashItem:
 
 
 def describe_assessment(model_id: str, date: dt.date, label: str | None, respondents: int) -> str:
-    return f"{model_id} assessment of {date.isoformat()}" + (f" '{label}'" if label else "") + f", {respondents} respondents"
+    """'gartner assessment of 2026-02-16 'Wave 3', 12 respondents' in the current language (the
+    audit log asks for it in English)."""
+    count = ngettext("{count} respondent", "{count} respondents", respondents).format(count=grouped(respondents))
+    when = digits(date.isoformat())
+    if label:
+        return _("{model} assessment of {date} '{label}', {respondents}").format(
+            model=model_id, date=when, label=isolate(label), respondents=count
+        )
+    return _("{model} assessment of {date}, {respondents}").format(model=model_id, date=when, respondents=count)
 
 
-def delete_organisation(org: str, *, user: User | None = None, engine: store.EngineRef = None) -> bool:
+def delete_organisation(
+    org: str, *, user: User | None = None, engine: store.EngineRef = None
+) -> bool:
     """Move the organisation, with all its assessments and targets, into the trash; False if
     unknown. Administrators only."""
     name = org_name(org)
@@ -89,60 +101,98 @@ def delete_organisation(org: str, *, user: User | None = None, engine: store.Eng
     return True
 
 
-def restore_organisation(org: str, *, user: User | None = None, engine: store.EngineRef = None) -> None:
+def restore_organisation(
+    org: str, *, user: User | None = None, engine: store.EngineRef = None
+) -> None:
     """Bring an organisation back from the trash, as it was. Administrators only."""
     name = org_name(org)
     user = check_admin(user)
     with store.writing(engine) as conn:
         org_id = orgs_sql.trashed_id_of(conn, name)
         if org_id is None:
-            raise UnknownOrganisation(f"no organisation called '{name}' is in the trash")
+            raise UnknownOrganisation(
+                _("no organisation called '{name}' is in the trash").format(name=isolate(name))
+            )
         if orgs_sql.id_of(conn, name) is not None:
-            raise InvalidInput(f"another organisation called '{name}' exists now; rename it first")
+            raise InvalidInput(
+                _("another organisation called '{name}' exists now; rename it first").format(
+                    name=isolate(name)
+                )
+            )
         orgs_sql.restore(conn, org_id)
         audit_sql.write(conn, actor_of(user), RESTORE_ORGANISATION, name, "from the trash")
 
 
-def restore_assessment(assessment_id: int, *, user: User | None = None, engine: store.EngineRef = None) -> str:
+def restore_assessment(
+    assessment_id: int, *, user: User | None = None, engine: store.EngineRef = None
+) -> str:
     """Bring an assessment back from the trash with its answers and scores; returns its
     organisation's name. Administrators only."""
     user = check_admin(user)
     with store.writing(engine) as conn:
         row = assessments_sql.trashed(conn, assessment_id)
         if row is None:
-            raise UnknownAssessment(f"assessment #{assessment_id} is not in the trash")
+            raise UnknownAssessment(
+                _("assessment #{assessment_id} is not in the trash").format(
+                    assessment_id=digits(assessment_id)
+                )
+            )
         if row.organisation_deleted_at is not None:
-            raise InvalidInput(f"assessment #{assessment_id} belongs to '{row.organisation}', which is in the trash; restore the organisation")
+            raise InvalidInput(
+                _(
+                    "assessment #{assessment_id} belongs to '{organisation}', which is in the trash; restore the organisation"
+                ).format(
+                    assessment_id=digits(assessment_id), organisation=isolate(row.organisation)
+                )
+            )
         assessments_sql.restore(conn, row.id)
-        detail = f"assessment #{row.id} ({describe_assessment(row.model_id, row.assessment_date, row.label, row.respondent_count)})"
+        with language(SOURCE_LANGUAGE):  # the audit log is a record: always English
+            described = describe_assessment(row.model_id, row.assessment_date, row.label, row.respondent_count)
+        detail = f"assessment #{row.id} ({described})"
         audit_sql.write(conn, actor_of(user), RESTORE_ASSESSMENT, row.organisation, detail)
     return row.organisation
 
 
-def restore_executive(executive_id: int, *, user: User | None = None, engine: store.EngineRef = None) -> str:
+def restore_executive(
+    executive_id: int, *, user: User | None = None, engine: store.EngineRef = None
+) -> str:
     user = check_admin(user)
     with store.writing(engine) as conn:
         row = commitment_sql.trashed(conn, executive_id)
         if row is None:
-            raise InvalidInput(f"executive #{executive_id} is not in the trash")
+            raise InvalidInput(
+                _("executive #{executive_id} is not in the trash").format(
+                    executive_id=digits(executive_id)
+                )
+            )
         commitment_sql.restore(conn, row.id)
-        audit_sql.write(conn, actor_of(user), RESTORE_EXECUTIVE, row.organisation, f"executive #{row.id}")
+        audit_sql.write(
+            conn, actor_of(user), RESTORE_EXECUTIVE, row.organisation, f"executive #{row.id}"
+        )
     return row.organisation
 
 
-def restore_target(target_id: int, *, user: User | None = None, engine: store.EngineRef = None) -> str:
+def restore_target(
+    target_id: int, *, user: User | None = None, engine: store.EngineRef = None
+) -> str:
     user = check_admin(user)
     with store.writing(engine) as conn:
         row = targets_sql.trashed(conn, target_id)
         if row is None:
-            raise InvalidInput(f"target #{target_id} is not in the trash")
+            raise InvalidInput(
+                _("target #{target_id} is not in the trash").format(target_id=digits(target_id))
+            )
         targets_sql.restore(conn, row.id)
-        detail = f"{row.model_id} {row.competency_id}, {row.horizon_months} months: level {row.level}"
+        detail = (
+            f"{row.model_id} {row.competency_id}, {row.horizon_months} months: level {row.level}"
+        )
         audit_sql.write(conn, actor_of(user), RESTORE_TARGET, row.organisation, detail)
     return row.organisation
 
 
-def rename_organisation(old: str, new: str, *, user: User | None = None, engine: store.EngineRef = None) -> None:
+def rename_organisation(
+    old: str, new: str, *, user: User | None = None, engine: store.EngineRef = None
+) -> None:
     """Rename an organisation (its assessments, targets and accounts follow). Administrators only."""
     old, new = org_name(old), check_name(org_name(new))
     user = check_admin(user, old)
@@ -151,7 +201,11 @@ def rename_organisation(old: str, new: str, *, user: User | None = None, engine:
         if old == new:
             return
         if orgs_sql.id_of(conn, new) is not None or orgs_sql.trashed_id_of(conn, new) is not None:
-            raise InvalidInput(f"an organisation called '{new}' exists already (or is in the trash)")
+            raise InvalidInput(
+                _("an organisation called '{name}' exists already (or is in the trash)").format(
+                    name=isolate(new)
+                )
+            )
         orgs_sql.rename(conn, org_id, new)
         audit_sql.write(conn, actor_of(user), RENAME_ORGANISATION, new, f"renamed from '{old}'")
 
@@ -167,7 +221,13 @@ def remove_demo(*, user: User | None = None, engine: store.EngineRef = None) -> 
             orgs_sql.trash(conn, org_id, actor_of(user))
         settings_sql.put(conn, settings_sql.DEMO_REMOVED, now().isoformat())
         if names:
-            audit_sql.write(conn, actor_of(user), REMOVE_DEMO, None, f"{len(names)} demo organisation(s) into the trash")
+            audit_sql.write(
+                conn,
+                actor_of(user),
+                REMOVE_DEMO,
+                None,
+                f"{len(names)} demo organisation(s) into the trash",
+            )
     return names
 
 
@@ -178,7 +238,14 @@ def list_trash(*, user: User | None = None, engine: store.EngineRef = None) -> l
     purge_expired(engine=engine)
     with store.reading(engine) as conn:
         items = [
-            TrashItem("organisation", r.id, r.name, "the organisation with all its assessments and targets", aware(r.deleted_at), r.deleted_by)
+            TrashItem(
+                "organisation",
+                r.id,
+                r.name,
+                _("the organisation with all its assessments and targets"),
+                aware(r.deleted_at),
+                r.deleted_by,
+            )
             for r in orgs_sql.in_trash(conn)
         ]
         items += [
@@ -193,11 +260,25 @@ def list_trash(*, user: User | None = None, engine: store.EngineRef = None) -> l
             for r in assessments_sql.in_trash(conn)
         ]
         items += [
-            TrashItem("executive", r.id, r.organisation, f"executive #{r.id} with their ratings", aware(r.deleted_at), r.deleted_by)
+            TrashItem(
+                "executive",
+                r.id,
+                r.organisation,
+                _("executive #{executive_id} with their ratings").format(executive_id=digits(r.id)),
+                aware(r.deleted_at),
+                r.deleted_by,
+            )
             for r in commitment_sql.in_trash(conn)
         ]
         items += [
-            TrashItem("initiative", r.id, r.organisation, f"initiative '{r.title}' ({r.competency_id})", aware(r.deleted_at), r.deleted_by)
+            TrashItem(
+                "initiative",
+                r.id,
+                r.organisation,
+                _("initiative '{title}' ({competency})").format(title=isolate(r.title), competency=r.competency_id),
+                aware(r.deleted_at),
+                r.deleted_by,
+            )
             for r in plan_sql.in_trash(conn)
         ]
         items += [
@@ -205,7 +286,13 @@ def list_trash(*, user: User | None = None, engine: store.EngineRef = None) -> l
                 "target",
                 r.id,
                 r.organisation,
-                f"{r.model_id} target for {r.competency_id}: level {r.level} in {r.horizon_months} months",
+                ngettext(
+                    "{model} target for {competency}: level {level} in {months} month",
+                    "{model} target for {competency}: level {level} in {months} months",
+                    r.horizon_months,
+                ).format(
+                    model=r.model_id, competency=r.competency_id, level=digits(r.level), months=digits(r.horizon_months)
+                ),
                 aware(r.deleted_at),
                 r.deleted_by,
             )
@@ -214,13 +301,23 @@ def list_trash(*, user: User | None = None, engine: store.EngineRef = None) -> l
     return sorted(items, key=lambda i: (i.deleted_at, i.kind, i.id))
 
 
-def purge(older_than_days: int | None = None, *, user: User | None = None, engine: store.EngineRef = None) -> dict:
+def purge(
+    older_than_days: int | None = None, *, user: User | None = None, engine: store.EngineRef = None
+) -> dict:
     """Delete for good what is in the trash (only what was deleted more than ``older_than_days``
     days ago, when given). Administrators only. Returns what went: {organisations, assessments, targets}."""
     user = check_admin(user)
     if older_than_days is not None and (isinstance(older_than_days, bool) or older_than_days < 0):
-        raise InvalidInput(f"--older-than must be a number of days, 0 or more, not {older_than_days!r}")
-    return _purge(None if older_than_days is None else now() - dt.timedelta(days=older_than_days), actor_of(user), engine)
+        raise InvalidInput(
+            _("--older-than must be a number of days, 0 or more, not {older_than_days}").format(
+                older_than_days=repr(older_than_days)
+            )
+        )
+    return _purge(
+        None if older_than_days is None else now() - dt.timedelta(days=older_than_days),
+        actor_of(user),
+        engine,
+    )
 
 
 def purge_expired(*, engine: store.EngineRef = None) -> dict:
@@ -230,13 +327,20 @@ def purge_expired(*, engine: store.EngineRef = None) -> dict:
     with store.reading(engine) as conn:
         expired = trash_sql_any_before(conn, before)
     if not expired:
-        return {"organisations": [], "assessments": [], "targets": 0, "initiatives": 0, "executives": 0}
+        return {
+            "organisations": [],
+            "assessments": [],
+            "targets": 0,
+            "initiatives": 0,
+            "executives": 0,
+        }
     return _purge(before, "automatic purge", engine)
 
 
 def trash_sql_any_before(conn, before: dt.datetime) -> bool:
     return any(
-        module.deleted_before(conn, before) for module in (orgs_sql, assessments_sql, targets_sql, plan_sql, commitment_sql)
+        module.deleted_before(conn, before)
+        for module in (orgs_sql, assessments_sql, targets_sql, plan_sql, commitment_sql)
     )
 
 
@@ -258,7 +362,9 @@ def _purge(before: dt.datetime | None, actor: str, engine: store.EngineRef) -> d
     return gone
 
 
-def restore_item(item: TrashItem, *, user: User | None = None, engine: store.EngineRef = None) -> None:
+def restore_item(
+    item: TrashItem, *, user: User | None = None, engine: store.EngineRef = None
+) -> None:
     """Bring back one entry of ``list_trash``, whatever its kind (the Manage page's Restore)."""
     if item.kind == "organisation":
         restore_organisation(item.organisation, user=user, engine=engine)
@@ -271,4 +377,4 @@ def restore_item(item: TrashItem, *, user: User | None = None, engine: store.Eng
     elif item.kind == "target":
         restore_target(item.id, user=user, engine=engine)
     else:
-        raise InvalidInput(f"cannot restore a {item.kind}")
+        raise InvalidInput(_("cannot restore a {kind}").format(kind=item.kind))

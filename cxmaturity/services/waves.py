@@ -25,7 +25,8 @@ import pandas as pd
 from cxmaturity import i18n, rules, store
 from cxmaturity.access import CLOSE_WAVE, OPEN_WAVE, User, acting, check_write
 from cxmaturity.errors import InvalidInput
-from cxmaturity.i18n import N_, _
+from cxmaturity.formatting import digits, grouped
+from cxmaturity.i18n import N_, _, isolate
 from cxmaturity.scoring import AssessmentScore
 from cxmaturity.services.assessments import as_date, import_assessment, score_answers
 from cxmaturity.services.audit import actor_of
@@ -48,14 +49,24 @@ class WaveNotOpen(InvalidInput):
     """The wave takes no answers (closed, not open yet, past its closing date, or full)."""
 
 
-CLOSED_MESSAGE = N_("This survey is closed: it no longer takes answers. Thank you for your interest.")
+CLOSED_MESSAGE = N_(
+    "This survey is closed: it no longer takes answers. Thank you for your interest."
+)
+
+
+def _not_on_scale(item: str, value: object, model) -> str:
+    return _("question '{item}': {value} is not an answer on the {low}–{high} scale").format(
+        item=item, value=repr(value), low=digits(model.scale.min), high=digits(model.scale.max)
+    )
 
 
 def not_open_message(wave: Wave, today: dt.date, day=lambda d: f"{d:%d %B %Y}") -> str:
     """Why a wave takes no answers today (for a wave where ``accepts_answers`` is False), in the
     respondent's language; ``day`` writes the date (views pass the formatter of the language)."""
     if wave.status == "open" and today < wave.opens_on:
-        return _("This survey has not opened yet: it opens on {date}.").format(date=day(wave.opens_on))
+        return _("This survey has not opened yet: it opens on {date}.").format(
+            date=day(wave.opens_on)
+        )
     return _(CLOSED_MESSAGE)
 
 
@@ -69,9 +80,15 @@ def department_entry(text: str) -> tuple[str, int | None]:
     name, sep, count = text.rpartition(":") if ":" in text else (text, "", "")
     name = name.strip()
     if not name:
-        raise InvalidInput(f"department '{text.strip()}' has no name")
+        raise InvalidInput(
+            _("department '{department}' has no name").format(department=isolate(text.strip()))
+        )
     if sep and not count.strip().isdigit():
-        raise InvalidInput(f"'{count.strip()}' after '{name}:' is not a head count")
+        raise InvalidInput(
+            _("'{count}' after '{department}:' is not a head count").format(
+                count=isolate(count.strip()), department=isolate(name)
+            )
+        )
     return name, int(count) if sep else None
 
 
@@ -79,15 +96,27 @@ def _departments(departments) -> tuple[WaveDepartment, ...]:
     result, seen = [], set()
     for entry in departments or ():
         name, headcount = (entry, None) if isinstance(entry, str) else (entry[0], entry[1])
-        name = checked_text(name, "department", 200)
+        name = checked_text(name, N_("department"), 200)
         if name.casefold() in seen:
-            raise InvalidInput(f"department '{name}' is listed twice")
+            raise InvalidInput(
+                _("department '{department}' is listed twice").format(department=isolate(name))
+            )
         seen.add(name.casefold())
-        if headcount is not None and (isinstance(headcount, bool) or not isinstance(headcount, int) or headcount < 1):
-            raise InvalidInput(f"the head count of '{name}' must be a whole number of at least 1")
+        if headcount is not None and (
+            isinstance(headcount, bool) or not isinstance(headcount, int) or headcount < 1
+        ):
+            raise InvalidInput(
+                _("the head count of '{department}' must be a whole number of at least 1").format(
+                    department=isolate(name)
+                )
+            )
         result.append(WaveDepartment(name, headcount))
     if len(result) > rules.WAVE_MAX_DEPARTMENTS:
-        raise InvalidInput(f"a wave takes at most {rules.WAVE_MAX_DEPARTMENTS} departments")
+        raise InvalidInput(
+            _("a wave takes at most {limit} departments").format(
+                limit=digits(rules.WAVE_MAX_DEPARTMENTS)
+            )
+        )
     return tuple(result)
 
 
@@ -113,20 +142,46 @@ def open_wave(
     opens_on = as_date(opens) if opens else dt.date.today()
     closes_on = as_date(closes) if closes else None
     if closes_on is not None and closes_on < opens_on:
-        raise InvalidInput(f"the closing date {closes_on.isoformat()} is before the opening date {opens_on.isoformat()}")
-    if isinstance(min_group_size, bool) or not isinstance(min_group_size, int) or min_group_size < rules.MIN_GROUP_SIZE:
-        raise InvalidInput(f"the anonymity threshold must be a whole number of at least {rules.MIN_GROUP_SIZE}")
-    if isinstance(codes, bool) or not isinstance(codes, int) or not 0 <= codes <= rules.WAVE_MAX_CODES:
-        raise InvalidInput(f"the number of codes must be 0 to {rules.WAVE_MAX_CODES}")
-    role_list = tuple(checked_text(r, "role", 200) for r in roles or ())
+        raise InvalidInput(
+            _("the closing date {closes} is before the opening date {opens}").format(
+                closes=digits(closes_on.isoformat()), opens=digits(opens_on.isoformat())
+            )
+        )
+    if (
+        isinstance(min_group_size, bool)
+        or not isinstance(min_group_size, int)
+        or min_group_size < rules.MIN_GROUP_SIZE
+    ):
+        raise InvalidInput(
+            _("the anonymity threshold must be a whole number of at least {minimum}").format(
+                minimum=digits(rules.MIN_GROUP_SIZE)
+            )
+        )
+    if (
+        isinstance(codes, bool)
+        or not isinstance(codes, int)
+        or not 0 <= codes <= rules.WAVE_MAX_CODES
+    ):
+        raise InvalidInput(
+            _("the number of codes must be 0 to {limit}").format(
+                limit=grouped(rules.WAVE_MAX_CODES)
+            )
+        )
+    role_list = tuple(checked_text(r, N_("role"), 200) for r in roles or ())
     if len(role_list) > rules.WAVE_MAX_ROLES:
-        raise InvalidInput(f"a wave takes at most {rules.WAVE_MAX_ROLES} roles")
+        raise InvalidInput(
+            _("a wave takes at most {limit} roles").format(limit=digits(rules.WAVE_MAX_ROLES))
+        )
     if i18n.supported(language) != language:
-        raise InvalidInput(f"unknown language '{language}' (one of: {', '.join(i18n.LANGUAGES)})")
+        raise InvalidInput(
+            _("unknown language '{language}' (one of: {languages})").format(
+                language=language, languages=", ".join(i18n.LANGUAGES)
+            )
+        )
     plain_codes = [secrets.token_hex(rules.WAVE_CODE_BYTES) for _ in range(codes)]
     values = {
         "model_id": maturity_model.id,
-        "title": checked_text(title, "title", 200),
+        "title": checked_text(title, N_("title"), 200),
         "token": secrets.token_urlsafe(rules.WAVE_TOKEN_BYTES),
         "opens_on": opens_on,
         "closes_on": closes_on,
@@ -137,8 +192,16 @@ def open_wave(
         "language": language,
     }
     with store.writing(engine) as conn:
-        wave_id = waves_sql.add(conn, orgs_sql.require_id(conn, name), values, [_hash(c) for c in plain_codes])
-        audit_sql.write(conn, actor_of(user), OPEN_WAVE, name, f"wave #{wave_id} ({maturity_model.id}, {len(plain_codes)} codes)")
+        wave_id = waves_sql.add(
+            conn, orgs_sql.require_id(conn, name), values, [_hash(c) for c in plain_codes]
+        )
+        audit_sql.write(
+            conn,
+            actor_of(user),
+            OPEN_WAVE,
+            name,
+            f"wave #{wave_id} ({maturity_model.id}, {len(plain_codes)} codes)",
+        )
         wave = waves_sql.by_id(conn, wave_id)
     return wave, plain_codes
 
@@ -153,7 +216,9 @@ def list_waves(org: str, *, user: User | None = None, engine: store.EngineRef = 
 def _owned(conn, wave_id: int, user: User | None) -> Wave:
     wave = waves_sql.by_id(conn, wave_id)
     if wave is None or not acting(user).can_write(wave.organisation):
-        raise UnknownWave(f"there is no wave #{wave_id} you can see")
+        raise UnknownWave(
+            _("there is no wave #{wave_id} you can see").format(wave_id=digits(wave_id))
+        )
     return wave
 
 
@@ -198,11 +263,13 @@ _RATE = _RateLimit()
 
 def _checked_answers(model, answers: dict) -> dict[str, float | None]:
     if not isinstance(answers, dict):
-        raise InvalidInput("answers must be a mapping of item ids to answers")
+        raise InvalidInput(_("answers must be a mapping of item ids to answers"))
     known = set(model.item_ids)
     unknown = sorted(str(k) for k in answers if k not in known)
     if unknown:
-        raise InvalidInput(f"unknown question(s): {', '.join(unknown[:5])}")
+        raise InvalidInput(
+            _("unknown question(s): {questions}").format(questions=", ".join(unknown[:5]))
+        )
     clean: dict[str, float | None] = {}
     for item in model.item_ids:
         value = answers.get(item)
@@ -210,9 +277,9 @@ def _checked_answers(model, answers: dict) -> dict[str, float | None]:
             clean[item] = None  # not answered, or "don't know / not applicable"
             continue
         if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
-            raise InvalidInput(f"question '{item}': {value!r} is not an answer on the {model.scale.min}–{model.scale.max} scale")
+            raise InvalidInput(_not_on_scale(item, value, model))
         if not model.scale.min <= value <= model.scale.max:
-            raise InvalidInput(f"question '{item}': {value!r} is not an answer on the {model.scale.min}–{model.scale.max} scale")
+            raise InvalidInput(_not_on_scale(item, value, model))
         clean[item] = int(value)
     if all(v is None for v in clean.values()):
         raise InvalidInput(_("no question was answered"))
@@ -288,7 +355,9 @@ class WaveStatus:
             "departments": [
                 {
                     "name": d.name,
-                    "responses": d.responses if d.responses is not None else f"fewer than {self.wave.min_group_size}",
+                    "responses": d.responses
+                    if d.responses is not None
+                    else f"fewer than {self.wave.min_group_size}",
                     "headcount": d.headcount,
                     "response_rate": round(d.rate, 3) if d.rate is not None else None,
                 }
@@ -311,13 +380,20 @@ def _survey(model, records: list[dict], filename: str):
 
 def _wave_survey(wave: Wave, model, rows):
     records = [
-        {"respondent_id": f"w{wave.id}-{n}", "department": department or "", "role": role or "", **answers}
+        {
+            "respondent_id": f"w{wave.id}-{n}",
+            "department": department or "",
+            "role": role or "",
+            **answers,
+        }
         for n, (department, role, answers) in enumerate(rows, start=1)
     ]
     return _survey(model, records, f"wave-{wave.id}.csv")
 
 
-def wave_status(wave_id: int, *, user: User | None = None, engine: store.EngineRef = None) -> WaveStatus:
+def wave_status(
+    wave_id: int, *, user: User | None = None, engine: store.EngineRef = None
+) -> WaveStatus:
     """Responses so far, per department under the wave's threshold, and a provisional result once
     at least the threshold has answered."""
     with store.reading(engine) as conn:
@@ -330,11 +406,20 @@ def wave_status(wave_id: int, *, user: User | None = None, engine: store.EngineR
     for d in wave.departments:
         n = counts.get(d.name, 0)
         visible = n >= threshold or n == 0
-        shown.append(DepartmentCount(d.name, n if visible else None, d.headcount, n / d.headcount if visible and d.headcount else None))
+        shown.append(
+            DepartmentCount(
+                d.name,
+                n if visible else None,
+                d.headcount,
+                n / d.headcount if visible and d.headcount else None,
+            )
+        )
     provisional = None
     if total >= threshold:
         survey = _wave_survey(wave, resolve_model(wave.model), rows)
-        provisional, _warnings = score_answers(survey.model, survey.answers, survey.respondents, min_group_size=threshold)
+        provisional, _warnings = score_answers(
+            survey.model, survey.answers, survey.respondents, min_group_size=threshold
+        )
     return WaveStatus(wave, total, shown, provisional)
 
 
@@ -345,11 +430,19 @@ class CloseResult:
     created: bool
 
     def to_dict(self) -> dict:
-        return {"assessment_id": self.assessment_id, "respondents": self.respondents, "created": self.created}
+        return {
+            "assessment_id": self.assessment_id,
+            "respondents": self.respondents,
+            "created": self.created,
+        }
 
 
 def close_wave(
-    wave_id: int, *, date: dt.date | str | None = None, user: User | None = None, engine: store.EngineRef = None
+    wave_id: int,
+    *,
+    date: dt.date | str | None = None,
+    user: User | None = None,
+    engine: store.EngineRef = None,
 ) -> CloseResult:
     """Stop the wave taking answers and store its responses as an assessment (once)."""
     eng = store.get_engine(engine)
@@ -364,7 +457,11 @@ def close_wave(
     if not rows:
         with store.writing(eng) as conn:
             waves_sql.set_status(conn, wave.id, "open")
-        raise InvalidInput(f"wave #{wave.id} has no answers yet: nothing to store (it stays open)")
+        raise InvalidInput(
+            _("wave #{wave_id} has no answers yet: nothing to store (it stays open)").format(
+                wave_id=digits(wave.id)
+            )
+        )
     survey = _wave_survey(wave, resolve_model(wave.model), rows)
     result = import_assessment(
         survey,
@@ -378,18 +475,30 @@ def close_wave(
     )
     with store.writing(eng) as conn:
         waves_sql.set_status(conn, wave.id, "closed", result.assessment_id)
-        audit_sql.write(conn, actor_of(user), CLOSE_WAVE, wave.organisation,
-                        f"wave #{wave.id} into assessment #{result.assessment_id} ({len(rows)} respondents)")
+        audit_sql.write(
+            conn,
+            actor_of(user),
+            CLOSE_WAVE,
+            wave.organisation,
+            f"wave #{wave.id} into assessment #{result.assessment_id} ({len(rows)} respondents)",
+        )
     return CloseResult(result.assessment_id, len(rows), result.created)
 
 
-
 def save_self_test(
-    model: ModelRef, answers: dict, org: str, date: dt.date | str, *, user: User | None = None, engine: store.EngineRef = None
+    model: ModelRef,
+    answers: dict,
+    org: str,
+    date: dt.date | str,
+    *,
+    user: User | None = None,
+    engine: store.EngineRef = None,
 ):
     """Keep a self-test as a one-respondent assessment of an organisation (validated and stored
     like an upload; the same answers saved twice are stored once)."""
     maturity_model = resolve_model(model)
     clean = _checked_answers(maturity_model, answers)
     survey = _survey(maturity_model, [{"respondent_id": "self-test", **clean}], "self-test.csv")
-    return import_assessment(survey, org, date, label="Self-test", source_file="self-test", user=user, engine=engine)
+    return import_assessment(
+        survey, org, date, label="Self-test", source_file="self-test", user=user, engine=engine
+    )

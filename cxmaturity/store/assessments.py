@@ -16,6 +16,8 @@ import pandas as pd
 from sqlalchemy import Connection, Text, cast, delete, exists, func, insert, select, update
 
 from cxmaturity.errors import UnknownAssessment
+from cxmaturity.formatting import digits
+from cxmaturity.i18n import _, isolate
 from cxmaturity.rules import RESPONDENT_ATTRIBUTES
 from cxmaturity.store.records import AssessmentRecord, HistoryEntry
 from cxmaturity.store.schema import (
@@ -82,7 +84,11 @@ def list_for(conn: Connection, org_id: int, model_id: str | None = None) -> list
 def get(conn: Connection, org_id: int, org_name: str, assessment_id: int) -> AssessmentRecord:
     row = conn.execute(_query(org_id).where(assessments.c.id == int(assessment_id))).one_or_none()
     if row is None:
-        raise UnknownAssessment(f"organisation '{org_name}' has no assessment #{assessment_id}")
+        raise UnknownAssessment(
+            _("organisation '{org_name}' has no assessment #{assessment_id}").format(
+                org_name=isolate(org_name), assessment_id=digits(assessment_id)
+            )
+        )
     return _record(row)
 
 
@@ -90,11 +96,21 @@ def owned(conn: Connection, org_id: int, org_name: str, assessment_id: int):
     """(id, model_id, item_ids, assessment_date, label) of the organisation's assessment."""
     row = conn.execute(
         select(
-            assessments.c.id, assessments.c.model_id, assessments.c.item_ids, assessments.c.assessment_date, assessments.c.label
-        ).where(assessments.c.id == int(assessment_id), assessments.c.organisation_id == org_id, ACTIVE)
+            assessments.c.id,
+            assessments.c.model_id,
+            assessments.c.item_ids,
+            assessments.c.assessment_date,
+            assessments.c.label,
+        ).where(
+            assessments.c.id == int(assessment_id), assessments.c.organisation_id == org_id, ACTIVE
+        )
     ).one_or_none()
     if row is None:
-        raise UnknownAssessment(f"organisation '{org_name}' has no assessment #{assessment_id}")
+        raise UnknownAssessment(
+            _("organisation '{org_name}' has no assessment #{assessment_id}").format(
+                org_name=isolate(org_name), assessment_id=digits(assessment_id)
+            )
+        )
     return row
 
 
@@ -106,12 +122,18 @@ def model_of(conn: Connection, org_id: int, assessment_id: int) -> str | None:
     ).scalar_one_or_none()
 
 
-def answers_frames(conn: Connection, items_by_assessment: dict[int, list[str]]) -> dict[int, pd.DataFrame]:
+def answers_frames(
+    conn: Connection, items_by_assessment: dict[int, list[str]]
+) -> dict[int, pd.DataFrame]:
     """Answers of several assessments in one query: {assessment id: DataFrame}."""
     ids = list(items_by_assessment)
     rows = conn.execute(
         # the JSON as text, parsed in one json.loads below: ~5x faster than one per row
-        select(respondents.c.assessment_id, respondents.c.respondent_key, cast(respondents.c.answers, Text))
+        select(
+            respondents.c.assessment_id,
+            respondents.c.respondent_key,
+            cast(respondents.c.answers, Text),
+        )
         .where(respondents.c.assessment_id.in_(ids))
         .order_by(respondents.c.assessment_id, respondents.c.position)
     ).all()
@@ -151,7 +173,9 @@ def respondents_frame(conn: Connection, assessment_id: int) -> pd.DataFrame:
     for col in extra_cols:
         data[col] = [(r.attributes or {}).get(col) for r in rows]
     index = pd.Index([r.respondent_key for r in rows], name="respondent_id", dtype=object)
-    return pd.DataFrame({k: pd.Series(v, index=index, dtype=object) for k, v in data.items()}, index=index)
+    return pd.DataFrame(
+        {k: pd.Series(v, index=index, dtype=object) for k, v in data.items()}, index=index
+    )
 
 
 def stored_scores(conn: Connection, assessment_id: int):
@@ -174,7 +198,9 @@ def trash(conn: Connection, org_id: int, assessment_id: int, actor: str) -> bool
     """Move the organisation's assessment into the trash (answers and scores stay as they are)."""
     result = conn.execute(
         update(assessments)
-        .where(assessments.c.id == int(assessment_id), assessments.c.organisation_id == org_id, ACTIVE)
+        .where(
+            assessments.c.id == int(assessment_id), assessments.c.organisation_id == org_id, ACTIVE
+        )
         .values(deleted_at=now(), deleted_by=actor)
     )
     return result.rowcount > 0
@@ -200,7 +226,11 @@ def trashed(conn: Connection, assessment_id: int):
 
 
 def restore(conn: Connection, assessment_id: int) -> None:
-    conn.execute(update(assessments).where(assessments.c.id == int(assessment_id)).values(deleted_at=None, deleted_by=None))
+    conn.execute(
+        update(assessments)
+        .where(assessments.c.id == int(assessment_id))
+        .values(deleted_at=None, deleted_by=None)
+    )
 
 
 def in_trash(conn: Connection):
@@ -265,13 +295,15 @@ def is_trashed(conn: Connection, assessment_id: int) -> bool:
 
 def insert_new(conn: Connection, values: dict) -> int | None:
     """Insert an assessment; None when the same file is already stored (a concurrent import)."""
-    stmt = insert_ignore(conn, assessments, values, ["organisation_id", "model_id", "content_hash"]).returning(
-        assessments.c.id
-    )
+    stmt = insert_ignore(
+        conn, assessments, values, ["organisation_id", "model_id", "content_hash"]
+    ).returning(assessments.c.id)
     return conn.execute(stmt).scalar_one_or_none()
 
 
-def respondent_rows(answers: pd.DataFrame, people: pd.DataFrame | None, assessment_id: int) -> list[dict]:
+def respondent_rows(
+    answers: pd.DataFrame, people: pd.DataFrame | None, assessment_id: int
+) -> list[dict]:
     keys = [str(k) for k in answers.index]
     values = answers.to_numpy(dtype=float).tolist()
     # NaN -> None: JSON null (NaN is not JSON, and PostgreSQL refuses it)
@@ -312,12 +344,21 @@ def insert_respondents(conn: Connection, rows: list[dict]) -> None:
 
 
 def write_scores(
-    conn: Connection, assessment_id: int, model_version: int, result: dict, group_by: str | None, min_group_size: int
+    conn: Connection,
+    assessment_id: int,
+    model_version: int,
+    result: dict,
+    group_by: str | None,
+    min_group_size: int,
 ) -> None:
     """Replace the stored scores (``result``: ``AssessmentScore.to_dict()``)."""
     data = clean_json(result)
-    conn.execute(delete(assessment_scores).where(assessment_scores.c.assessment_id == assessment_id))
-    conn.execute(delete(competency_scores).where(competency_scores.c.assessment_id == assessment_id))
+    conn.execute(
+        delete(assessment_scores).where(assessment_scores.c.assessment_id == assessment_id)
+    )
+    conn.execute(
+        delete(competency_scores).where(competency_scores.c.assessment_id == assessment_id)
+    )
     conn.execute(
         insert(assessment_scores).values(
             assessment_id=assessment_id,
@@ -333,25 +374,43 @@ def write_scores(
     conn.execute(
         insert(competency_scores),
         [
-            {"assessment_id": assessment_id, "competency_id": c["id"], "score": c["score"], "level": c["level"], "n": c["n"]}
+            {
+                "assessment_id": assessment_id,
+                "competency_id": c["id"],
+                "score": c["score"],
+                "level": c["level"],
+                "n": c["n"],
+            }
             for c in data["competencies"]
         ],
     )
 
 
 def set_model_version(conn: Connection, assessment_id: int, version: int) -> None:
-    conn.execute(update(assessments).where(assessments.c.id == assessment_id).values(model_version=version))
+    conn.execute(
+        update(assessments).where(assessments.c.id == assessment_id).values(model_version=version)
+    )
 
 
 def exists_id(conn: Connection, assessment_id: int) -> bool:
-    return conn.execute(select(assessments.c.id).where(assessments.c.id == assessment_id)).scalar_one_or_none() is not None
+    return (
+        conn.execute(
+            select(assessments.c.id).where(assessments.c.id == assessment_id)
+        ).scalar_one_or_none()
+        is not None
+    )
 
 
 def to_rescore(conn: Connection, org_id: int | None):
     """(id, model_id, item_ids, min_group_size) of every assessment (of one organisation) outside the trash
     (a trashed one is restored as it was), by id."""
     query = (
-        select(assessments.c.id, assessments.c.model_id, assessments.c.item_ids, assessment_scores.c.min_group_size)
+        select(
+            assessments.c.id,
+            assessments.c.model_id,
+            assessments.c.item_ids,
+            assessment_scores.c.min_group_size,
+        )
         .outerjoin(assessment_scores, assessment_scores.c.assessment_id == assessments.c.id)
         .where(ACTIVE)
     )
@@ -402,7 +461,12 @@ def waves(conn: Connection, org_id: int, model_id: str):
     """(id, item_ids, content_hash, imported_at) of the organisation's assessments of a model,
     oldest first: what a comparison picks from."""
     return conn.execute(
-        select(assessments.c.id, assessments.c.item_ids, assessments.c.content_hash, assessments.c.imported_at)
+        select(
+            assessments.c.id,
+            assessments.c.item_ids,
+            assessments.c.content_hash,
+            assessments.c.imported_at,
+        )
         .where(assessments.c.organisation_id == org_id, assessments.c.model_id == model_id, ACTIVE)
         .order_by(assessments.c.assessment_date, assessments.c.id)
     ).all()
@@ -437,6 +501,7 @@ def data_version(conn: Connection) -> str:
 def deleted_before(conn: Connection, before: dt.datetime) -> bool:
     """Whether anything in the trash was deleted before ``before``."""
     return conn.execute(
-        select(exists().where(assessments.c.deleted_at.is_not(None), assessments.c.deleted_at < before))
+        select(
+            exists().where(assessments.c.deleted_at.is_not(None), assessments.c.deleted_at < before)
+        )
     ).scalar_one()
-

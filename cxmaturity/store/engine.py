@@ -33,6 +33,7 @@ from sqlalchemy.exc import (
 )
 
 from cxmaturity.errors import DatabaseUnavailable
+from cxmaturity.i18n import _
 
 ENV_URL = "CXMATURITY_DATABASE_URL"
 DEFAULT_DIR = ".cxmaturity"
@@ -48,7 +49,9 @@ _engines: dict[str, Engine] = {}
 _schema_ready: weakref.WeakSet[Engine] = weakref.WeakSet()
 _lock = threading.Lock()
 # SQLite engines' files as they were when opened: (path, (device, inode))
-_sqlite_files: weakref.WeakKeyDictionary[Engine, tuple[Path, tuple[int, int] | None]] = weakref.WeakKeyDictionary()
+_sqlite_files: weakref.WeakKeyDictionary[Engine, tuple[Path, tuple[int, int] | None]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def database_url() -> str:
@@ -124,11 +127,21 @@ def _prepare_sqlite_file(path: Path) -> None:
         if not path.exists():
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     except (FileExistsError, NotADirectoryError):
-        raise DatabaseUnavailable(f"cannot create the database at {path}: a file stands where a folder should be") from None
+        raise DatabaseUnavailable(
+            _(
+                "cannot create the database at {path}: a file stands where a folder should be"
+            ).format(path=path)
+        ) from None
     except OSError as exc:
-        raise DatabaseUnavailable(f"cannot create the database at {path}: {exc.strerror or exc}") from None
+        raise DatabaseUnavailable(
+            _("cannot create the database at {path}: {reason}").format(
+                path=path, reason=exc.strerror or exc
+            )
+        ) from None
     if not path.is_file():
-        raise DatabaseUnavailable(f"cannot use {path} as the database: it is not a file")
+        raise DatabaseUnavailable(
+            _("cannot use {path} as the database: it is not a file").format(path=path)
+        )
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -149,8 +162,9 @@ def check_file_still_there(engine: Engine) -> None:
     path, identity = known
     if _identity(path) != identity:
         raise DatabaseUnavailable(
-            f"the database file {path} was deleted or replaced while the app was running; nothing was "
-            "saved. Restore the file from a backup, or restart the app to start a new, empty database."
+            _(
+                "the database file {path} was deleted or replaced while the app was running; nothing was saved. Restore the file from a backup, or restart the app to start a new, empty database."
+            ).format(path=path)
         )
 
 
@@ -184,15 +198,28 @@ def unavailable(exc: DBAPIError) -> DatabaseUnavailable | None:
     that is about the data (a constraint), which callers handle themselves."""
     if isinstance(exc, IntegrityError | ProgrammingError | DataError):
         return None
-    text_ = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text_ = (
+        str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        if str(exc).strip()
+        else type(exc).__name__
+    )
     lowered = text_.lower()
     if "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
-        return DatabaseUnavailable("the database is read-only here, so nothing can be saved (and nobody can sign in, "
-                                   f"which is recorded in it); ask the administrator to fix its permissions ({text_})")
+        return DatabaseUnavailable(
+            "the database is read-only here, so nothing can be saved (and nobody can sign in, "
+            f"which is recorded in it); ask the administrator to fix its permissions ({text_})"
+        )
     if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
-        return DatabaseUnavailable("the database file is damaged; run 'cxmaturity check' and restore it from a backup "
-                                   f"({text_})")
-    if "unable to open" in lowered or "could not connect" in lowered or "connection" in lowered or "timeout" in lowered:
+        return DatabaseUnavailable(
+            "the database file is damaged; run 'cxmaturity check' and restore it from a backup "
+            f"({text_})"
+        )
+    if (
+        "unable to open" in lowered
+        or "could not connect" in lowered
+        or "connection" in lowered
+        or "timeout" in lowered
+    ):
         return DatabaseUnavailable(f"the database cannot be reached ({text_})")
     return DatabaseUnavailable(f"the database failed: {text_}")
 
@@ -282,7 +309,10 @@ def _migrate(engine: Engine, revision: str, downgrade: bool = False) -> None:
     with write_transaction(engine) as conn:
         if engine.dialect.name == "postgresql":
             # two processes starting on an empty database: the second waits, then finds head
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": zlib.crc32(b"cxmaturity-migrations")})
+            conn.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"),
+                {"key": zlib.crc32(b"cxmaturity-migrations")},
+            )
         if not downgrade and MigrationContext.configure(conn).get_current_revision() == revision:
             return
         cfg = alembic_config(engine.url)
@@ -312,8 +342,9 @@ def ensure_schema(engine: Engine) -> None:
     if stored != SCHEMA_HEAD:
         if stored is not None and stored not in known_revisions():
             raise DatabaseUnavailable(
-                f"the database is at schema revision {stored}, newer than this version of cxmaturity knows "
-                f"(it knows up to {SCHEMA_HEAD}); upgrade cxmaturity to use it"
+                _(
+                    "the database is at schema revision {stored}, newer than this version of cxmaturity knows (it knows up to {schema_head}); upgrade cxmaturity to use it"
+                ).format(stored=stored, schema_head=SCHEMA_HEAD)
             )
         _migrate(engine, head_revision())
     _schema_ready.add(engine)

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import Connection, delete, exists, select, update
 
 from cxmaturity.errors import InvalidInput, UnknownOrganisation
+from cxmaturity.i18n import _, isolate
 from cxmaturity.store.records import Organisation
 from cxmaturity.store.schema import organisations
 from cxmaturity.store.sql import insert_ignore, now
@@ -16,7 +17,11 @@ ATTRIBUTES = ("industry", "size_band", "region", "is_demo")
 
 def _record(row) -> Organisation:
     return Organisation(
-        name=row.name, industry=row.industry, size_band=row.size_band, region=row.region, is_demo=bool(row.is_demo)
+        name=row.name,
+        industry=row.industry,
+        size_band=row.size_band,
+        region=row.region,
+        is_demo=bool(row.is_demo),
     )
 
 
@@ -25,19 +30,23 @@ ACTIVE = organisations.c.deleted_at.is_(None)
 
 def id_of(conn: Connection, name: str) -> int | None:
     """The id of the organisation (not in the trash) of that name."""
-    return conn.execute(select(organisations.c.id).where(organisations.c.name == name, ACTIVE)).scalar_one_or_none()
+    return conn.execute(
+        select(organisations.c.id).where(organisations.c.name == name, ACTIVE)
+    ).scalar_one_or_none()
 
 
 def trashed_id_of(conn: Connection, name: str) -> int | None:
     return conn.execute(
-        select(organisations.c.id).where(organisations.c.name == name, organisations.c.deleted_at.is_not(None))
+        select(organisations.c.id).where(
+            organisations.c.name == name, organisations.c.deleted_at.is_not(None)
+        )
     ).scalar_one_or_none()
 
 
 def require_id(conn: Connection, name: str) -> int:
     org_id = id_of(conn, name)
     if org_id is None:
-        raise UnknownOrganisation(f"unknown organisation '{name}'")
+        raise UnknownOrganisation(_("unknown organisation '{name}'").format(name=isolate(name)))
     return org_id
 
 
@@ -45,7 +54,11 @@ def ids_of(conn: Connection, names: list[str]) -> dict[str, int]:
     if not names:
         return {}
     return dict(
-        conn.execute(select(organisations.c.name, organisations.c.id).where(organisations.c.name.in_(names), ACTIVE)).all()
+        conn.execute(
+            select(organisations.c.name, organisations.c.id).where(
+                organisations.c.name.in_(names), ACTIVE
+            )
+        ).all()
     )
 
 
@@ -53,9 +66,18 @@ def ensure(conn: Connection, name: str, values: dict) -> int:
     """The organisation's id, creating it (race-safe) or filling in the given attributes.
     An organisation of that name in the trash is not silently reused: InvalidInput."""
     if trashed_id_of(conn, name) is not None:
-        raise InvalidInput(f"an organisation called '{name}' is in the trash; restore it, or purge the trash first")
+        raise InvalidInput(
+            _(
+                "an organisation called '{name}' is in the trash; restore it, or purge the trash first"
+            ).format(name=isolate(name))
+        )
     conn.execute(
-        insert_ignore(conn, organisations, {"name": name, "is_demo": False, "created_at": now(), **values}, ["name"])
+        insert_ignore(
+            conn,
+            organisations,
+            {"name": name, "is_demo": False, "created_at": now(), **values},
+            ["name"],
+        )
     )
     org_id = require_id(conn, name)
     if values:
@@ -64,7 +86,9 @@ def ensure(conn: Connection, name: str, values: dict) -> int:
 
 
 def get(conn: Connection, name: str) -> Organisation | None:
-    row = conn.execute(select(organisations).where(organisations.c.name == name, ACTIVE)).one_or_none()
+    row = conn.execute(
+        select(organisations).where(organisations.c.name == name, ACTIVE)
+    ).one_or_none()
     return _record(row) if row is not None else None
 
 
@@ -73,12 +97,20 @@ def get_by_id(conn: Connection, org_id: int) -> Organisation:
 
 
 def is_demo(conn: Connection, org_id: int) -> bool:
-    return bool(conn.execute(select(organisations.c.is_demo).where(organisations.c.id == org_id)).scalar_one())
+    return bool(
+        conn.execute(
+            select(organisations.c.is_demo).where(organisations.c.id == org_id)
+        ).scalar_one()
+    )
 
 
-def list_all(conn: Connection, names: frozenset[str] | None = None, include_demo: bool = True) -> list[Organisation]:
+def list_all(
+    conn: Connection, names: frozenset[str] | None = None, include_demo: bool = True
+) -> list[Organisation]:
     """Real organisations first, then demo ones, each by name; ``names``: only these (None: all)."""
-    query = select(organisations).where(ACTIVE).order_by(organisations.c.is_demo, organisations.c.name)
+    query = (
+        select(organisations).where(ACTIVE).order_by(organisations.c.is_demo, organisations.c.name)
+    )
     if not include_demo:
         query = query.where(organisations.c.is_demo.is_(False))
     if names is not None:
@@ -94,7 +126,9 @@ def any_exist(conn: Connection, names: frozenset[str] | None = None) -> bool:
         return conn.execute(select(exists().where(ACTIVE))).scalar_one()
     if not names:
         return False
-    return conn.execute(select(exists().where(organisations.c.name.in_(sorted(names)), ACTIVE))).scalar_one()
+    return conn.execute(
+        select(exists().where(organisations.c.name.in_(sorted(names)), ACTIVE))
+    ).scalar_one()
 
 
 def any_rows(conn: Connection) -> bool:
@@ -103,11 +137,19 @@ def any_rows(conn: Connection) -> bool:
 
 
 def trash(conn: Connection, org_id: int, actor: str) -> None:
-    conn.execute(update(organisations).where(organisations.c.id == org_id).values(deleted_at=now(), deleted_by=actor))
+    conn.execute(
+        update(organisations)
+        .where(organisations.c.id == org_id)
+        .values(deleted_at=now(), deleted_by=actor)
+    )
 
 
 def restore(conn: Connection, org_id: int) -> None:
-    conn.execute(update(organisations).where(organisations.c.id == org_id).values(deleted_at=None, deleted_by=None))
+    conn.execute(
+        update(organisations)
+        .where(organisations.c.id == org_id)
+        .values(deleted_at=None, deleted_by=None)
+    )
 
 
 def rename(conn: Connection, org_id: int, new_name: str) -> None:
@@ -115,13 +157,22 @@ def rename(conn: Connection, org_id: int, new_name: str) -> None:
 
 
 def demo_ids(conn: Connection) -> list[int]:
-    return list(conn.execute(select(organisations.c.id).where(organisations.c.is_demo.is_(True), ACTIVE)).scalars())
+    return list(
+        conn.execute(
+            select(organisations.c.id).where(organisations.c.is_demo.is_(True), ACTIVE)
+        ).scalars()
+    )
 
 
 def in_trash(conn: Connection):
     """(id, name, deleted_at, deleted_by) of every organisation in the trash."""
     return conn.execute(
-        select(organisations.c.id, organisations.c.name, organisations.c.deleted_at, organisations.c.deleted_by)
+        select(
+            organisations.c.id,
+            organisations.c.name,
+            organisations.c.deleted_at,
+            organisations.c.deleted_by,
+        )
         .where(organisations.c.deleted_at.is_not(None))
         .order_by(organisations.c.deleted_at)
     ).all()
@@ -130,7 +181,9 @@ def in_trash(conn: Connection):
 def purge(conn: Connection, before: dt.datetime | None) -> list[str]:
     """Delete for good the organisations in the trash (since before ``before``; None: all),
     with everything they hold; their names."""
-    query = select(organisations.c.id, organisations.c.name).where(organisations.c.deleted_at.is_not(None))
+    query = select(organisations.c.id, organisations.c.name).where(
+        organisations.c.deleted_at.is_not(None)
+    )
     if before is not None:
         query = query.where(organisations.c.deleted_at < before)
     rows = conn.execute(query).all()
@@ -142,6 +195,9 @@ def purge(conn: Connection, before: dt.datetime | None) -> list[str]:
 def deleted_before(conn: Connection, before: dt.datetime) -> bool:
     """Whether anything in the trash was deleted before ``before``."""
     return conn.execute(
-        select(exists().where(organisations.c.deleted_at.is_not(None), organisations.c.deleted_at < before))
+        select(
+            exists().where(
+                organisations.c.deleted_at.is_not(None), organisations.c.deleted_at < before
+            )
+        )
     ).scalar_one()
-
