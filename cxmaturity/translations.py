@@ -15,7 +15,8 @@ A text without a translation stays English (and the completeness test fails).
 
 Keys: ``name``, ``description``, ``scale.labels.N``, ``levels.N.name``, ``levels.N.description``,
 ``levels.N.practices.I``, ``competencies.ID.name``, ``competencies.ID.description``,
-``competencies.ID.guiding_question``, ``competencies.ID.descriptors.N``, ``items.ITEM.text``.
+``competencies.ID.guiding_question``, ``competencies.ID.descriptors.N``, ``items.ITEM.text``,
+``items.ITEM.note``, ``notes`` (the analyst's notes on the source).
 """
 
 from __future__ import annotations
@@ -73,6 +74,10 @@ def model_texts(model: MaturityModel) -> dict[str, str]:
             texts[f"competencies.{c.id}.descriptors.{number}"] = text
         for item in c.items:
             texts[f"items.{item.id}.text"] = item.text
+            if item.note:
+                texts[f"items.{item.id}.note"] = item.note
+    if model.notes:
+        texts["notes"] = model.notes
     return texts
 
 
@@ -171,7 +176,10 @@ def _localised(model: MaturityModel, lang: str) -> MaturityModel:
                     for n, d in c.descriptors.items()
                 },
                 "items": [
-                    i.model_copy(update={"text": t(f"items.{i.id}.text", i.text)}) for i in c.items
+                    i.model_copy(
+                        update={"text": t(f"items.{i.id}.text", i.text), "note": t(f"items.{i.id}.note", i.note)}
+                    )
+                    for i in c.items
                 ],
             }
         )
@@ -184,6 +192,7 @@ def _localised(model: MaturityModel, lang: str) -> MaturityModel:
         update={
             "name": t("name", model.name),
             "description": t("description", model.description),
+            "notes": t("notes", model.notes),
             "scale": scale,
             "levels": levels,
             "competencies": competencies,

@@ -143,7 +143,7 @@ for comp in model.competencies:
                 f"- `{item.id}`: {ui.md(item.text)}{ui.mark(provenance(item))}{origin(f'items.{item.id}.text')}"
             )
             if item.note:
-                st.caption(ui.md(item.note))
+                st.caption(ui.md(item.note) + origin(f"items.{item.id}.note"))
 
 st.subheader(_("Published figures and their sources"))
 st.caption(
@@ -198,4 +198,4 @@ for passage in figure_passages():
         st.caption(_("Source: {document}").format(document=ui.md(passage.document)))
 if model.notes:
     with st.expander(_("Notes on the source text")):
-        st.markdown(ui.md(model.notes))
+        st.markdown(ui.md(model.notes) + origin("notes"))

@@ -37,7 +37,7 @@ from cxmaturity.errors import (
     SurveyValidationError,
     UnknownAssessment,
 )
-from cxmaturity.formatting import digits
+from cxmaturity.formatting import digits, grouped
 from cxmaturity.i18n import _, isolate, ngettext
 from cxmaturity.models import MaturityModel
 from cxmaturity.rules import GROUP_BY, MAX_LABEL, MAX_PROBLEMS, MAX_RESPONDENT_ID, MIN_GROUP_SIZE
@@ -52,6 +52,7 @@ from cxmaturity.store import audit as audit_sql
 from cxmaturity.store import organisations as orgs_sql
 from cxmaturity.store.records import AssessmentRecord, HistoryEntry, ImportResult
 from cxmaturity.store.sql import aware, now
+from cxmaturity.translations import localised
 
 
 def as_date(value: dt.date | str) -> dt.date:
@@ -214,32 +215,41 @@ def check_survey(survey) -> list[Problem]:
     answers: pd.DataFrame = survey.answers
     problems: list[Problem] = []
     if not isinstance(model, MaturityModel):
-        return [Problem(None, None, "the survey has no maturity model")]
+        return [Problem(None, None, _("the survey has no maturity model"))]
     if not isinstance(survey.content_hash, str) or not survey.content_hash:
-        problems.append(Problem(None, None, "the survey has no content hash"))
+        problems.append(Problem(None, None, _("the survey has no content hash")))
     if len(answers) == 0:
-        problems.append(Problem(None, None, "the file holds no responses"))
+        problems.append(Problem(None, None, _("the file holds no responses")))
     known = set(model.item_ids)
+    model_name = localised(model).name
     for col in answers.columns:
         if col not in known:
-            problems.append(Problem(None, str(col), f"is not an item of the {model.name}"))
+            problems.append(Problem(None, str(col), _("is not an item of the {model}").format(model=model_name)))
     if not set(answers.columns) & known:
-        problems.append(Problem(None, None, f"the file has no item of the {model.name}"))
+        problems.append(Problem(None, None, _("the file has no item of the {model}").format(model=model_name)))
     keys = pd.Index([str(k) for k in answers.index])
     for key in keys[keys.duplicated()].unique()[:MAX_PROBLEMS]:
         problems.append(
-            Problem(None, "respondent_id", f"respondent id '{key}' appears more than once")
+            Problem(
+                None,
+                "respondent_id",
+                _("respondent id '{id}' appears more than once").format(id=isolate(key)),
+            )
         )
     for key in keys[(keys.str.strip() == "") | (keys.str.len() > MAX_RESPONDENT_ID)][:MAX_PROBLEMS]:
         problems.append(
-            Problem(None, "respondent_id", f"respondent id '{key[:40]}' is empty or too long")
+            Problem(
+                None,
+                "respondent_id",
+                _("respondent id '{id}' is empty or too long").format(id=isolate(key[:40])),
+            )
         )
     if problems:
         return problems
     try:
         values = answers.to_numpy(dtype=float)
     except (TypeError, ValueError):
-        return [Problem(None, None, "answers must be numbers")]
+        return [Problem(None, None, _("answers must be numbers"))]
     lo, hi = model.scale.min, model.scale.max
     bad = ~np.isnan(values) & ((values < lo) | (values > hi) | np.isinf(values))
     rows, cols = np.nonzero(bad)
@@ -248,12 +258,22 @@ def check_survey(survey) -> list[Problem]:
             Problem(
                 None,
                 str(answers.columns[c]),
-                f"respondent '{keys[r]}': {values[r, c]:g} is not an answer on the {lo}–{hi} scale",
+                _("respondent '{id}': {value} is not an answer on the {low}–{high} scale").format(
+                    id=isolate(keys[r]), value=digits(f"{values[r, c]:g}"), low=digits(lo), high=digits(hi)
+                ),
             )
         )
     if len(rows) > MAX_PROBLEMS:
         problems.append(
-            Problem(None, None, f"… and {len(rows) - MAX_PROBLEMS} more answers outside the scale")
+            Problem(
+                None,
+                None,
+                ngettext(
+                    "… and {count} more answer outside the scale",
+                    "… and {count} more answers outside the scale",
+                    len(rows) - MAX_PROBLEMS,
+                ).format(count=grouped(len(rows) - MAX_PROBLEMS)),
+            )
         )
     return problems
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 from test_pages import (  # noqa: F401  (fixtures: the demo database and Streamlit's isolation)
@@ -15,6 +16,7 @@ from test_pages import (  # noqa: F401  (fixtures: the demo database and Streaml
     DEMO_ORG,
     _streamlit_isolation,
     assert_no_exception,
+    broken_csv,
     demo_db,
 )
 
@@ -108,3 +110,31 @@ def test_the_picker_switches_the_language():
     labels = [s.label for s in at.sidebar.selectbox]
     assert "Dil" in labels and "Language" not in labels
     assert DEMO_ORG in [o for s in at.sidebar.selectbox for o in s.options]  # data is never translated
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.usefixtures("demo_db")
+def test_the_readers_problems_come_in_the_language(lang, broken_csv):  # noqa: F811 (a fixture)
+    """What the survey reader says about a bad file is in the page's language: the sentence, the
+    scale's labels (from the language's model file) and, in Persian, the digits."""
+    data = broken_csv({(4, "metrics_level"): "7", (9, "vision_level"): "9"})
+    at = open_in(lang, "pages/upload.py")
+    # AppTest formats the select boxes' options again in this thread: in the page's language
+    with i18n.language(lang):
+        at.file_uploader(key="upload_file_0").set_value(("broken.csv", data, "text/csv")).run()
+    assert_no_exception(at)
+    problems = at.table[0].value  # row, column, problem (the headers are translated too)
+    columns, messages = problems.iloc[:, 1].tolist(), problems.iloc[:, 2].tolist()
+    assert columns == ["metrics_level", "vision_level"]  # names of the file's columns
+    model_file = i18n.LOCALE_DIR.parent.parent / "data" / "translations" / lang / "gartner.yaml"
+    labels = yaml.safe_load(model_file.read_text(encoding="utf-8"))["texts"]
+    first, last = labels["scale.labels.1"]["text"], labels["scale.labels.5"]["text"]
+    english = _english_segments(lang)
+    for message in messages:
+        assert first in message and last in message, message
+        assert not [seg for seg in english if seg in message], message
+        if lang == "fa":
+            assert "1" not in message and "۱" in message and "۵" in message, message
+        if lang in ("fa", "ru"):
+            assert not re.findall(r"[A-Za-z]{4,}", message), message
+    assert "7" in messages[0] and "9" in messages[1]  # the answers as the file has them

@@ -179,6 +179,56 @@ def test_no_interface_text_bypasses_the_catalog(path):
     assert not bare, "interface text outside the catalog (wrap it in _()):\n" + "\n".join(bare)
 
 
+# The messages people read that the domain writes: survey problems and warnings, and the errors
+# of the store and the services (the Upload, Manage, Plan and Survey waves pages show them).
+MESSAGE_FILES = sorted(
+    p
+    for folder in ("survey", "services", "store")
+    for p in (ROOT / "cxmaturity" / folder).glob("*.py")
+)
+
+
+def _bare_messages(tree: ast.AST, name: str) -> list[str]:
+    bare = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            args = node.exc.args[:1]
+            where = "raise"
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Problem":
+            args = node.args[2:3] + [k.value for k in node.keywords if k.arg == "message"]
+            where = "Problem"
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "append"
+            and getattr(node.func.value, "id", None) == "warnings"
+        ):
+            args = node.args[:1]
+            where = "warning"
+        else:
+            continue
+        bare += [f"{name}:{node.lineno} {where}" for arg in args if _is_bare_text(arg)]
+    return bare
+
+
+@pytest.mark.parametrize("path", MESSAGE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_domain_message_bypasses_the_catalog(path):
+    """A problem, warning or error written as a bare literal would stay English in every language."""
+    bare = _bare_messages(ast.parse(path.read_text(encoding="utf-8")), path.name)
+    assert not bare, "messages outside the catalog (wrap them in _()):\n" + "\n".join(bare)
+
+
+def test_the_domain_message_check_sees_bare_messages():
+    source = (
+        "def f(x, problems, warnings):\n"
+        "    problems.append(Problem(None, None, f'row {x} is bad'))\n"
+        "    warnings.append('two sheets')\n"
+        "    raise InvalidInput(f'no wave #{x}')\n"
+        "    raise InvalidInput(_('no wave #{x}').format(x=x))\n"
+    )
+    assert sorted(_bare_messages(ast.parse(source), "f.py")) == ["f.py:2 Problem", "f.py:3 warning", "f.py:4 raise"]
+
+
 def _functions(tree: ast.AST):
     return [
         n
