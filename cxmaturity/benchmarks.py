@@ -31,7 +31,7 @@ from pydantic import (
 
 from cxmaturity import formatting, i18n, translations
 from cxmaturity.i18n import N_, _, ngettext
-from cxmaturity.models import DATA_DIR
+from cxmaturity.models import DATA_DIR, read_yaml
 
 BENCHMARKS_FILE = DATA_DIR / "benchmarks.yaml"
 
@@ -416,7 +416,7 @@ def _load_cached(path_str: str, mtime_ns: int) -> tuple[Benchmark, ...]:
     except (OSError, UnicodeDecodeError) as exc:
         raise BenchmarkFileError(path, [("", f"cannot be read: {exc}")]) from None
     try:
-        data = yaml.safe_load(text)
+        data = read_yaml(text)
     except yaml.YAMLError as exc:
         raise BenchmarkFileError(path, [("", f"is not valid YAML: {exc}")]) from None
     return tuple(parse_benchmarks(data, path))

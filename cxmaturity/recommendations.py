@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from cxmaturity.models import DATA_DIR, MaturityModel, load_models
+from cxmaturity.models import DATA_DIR, MaturityModel, load_models, read_yaml
 
 RECOMMENDATIONS_FILE = DATA_DIR / "recommendations.yaml"
 SOURCE_PATTERN = r"^\d{3}_[0-9a-f]{16}\.txt$"
@@ -105,7 +105,7 @@ def parse_recommendations(
 def _load_cached(path_str: str, mtime_ns: int) -> tuple[Recommendation, ...]:
     path = Path(path_str)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise RecommendationFileError(path, [f"cannot be read: {exc}"]) from None
     return tuple(parse_recommendations(data, path))

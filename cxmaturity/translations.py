@@ -26,10 +26,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from cxmaturity import i18n
-from cxmaturity.models import MaturityModel
+from cxmaturity.models import MaturityModel, read_yaml
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "data" / "translations"
 TRANSLATION = "translation"
@@ -87,7 +85,7 @@ def _file(lang: str, name: str) -> Path:
 
 @functools.lru_cache(maxsize=64)
 def _read(path: Path, mtime: float) -> dict[str, TranslatedText]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path.read_text(encoding="utf-8")) or {}
     out: dict[str, TranslatedText] = {}
     for key, entry in (data.get("texts") or {}).items():
         if isinstance(entry, dict) and entry.get("text"):
