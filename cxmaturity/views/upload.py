@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from cxmaturity import charts, i18n, services, translations
+from cxmaturity import charts, formatting, i18n, services, translations
 from cxmaturity.access import User
 from cxmaturity.errors import InvalidInput, Problem, SurveyValidationError
 from cxmaturity.i18n import _
@@ -31,11 +31,11 @@ class UploadPreview:
 
 def problem_rows(problems: list[Problem]) -> list[dict]:
     """Problems as table rows; a problem about the whole file or a whole column shows '—'.
-    Headers in the interface language; the problems as the survey reader words them."""
+    Headers and row numbers in the interface language; the problems as the survey reader words them."""
     row, column, problem = _("Row"), _("Column"), _("Problem")
     return [
         {
-            row: "—" if p.row is None else str(p.row),
+            row: "—" if p.row is None else formatting.digits(p.row),
             column: "—" if p.column is None else p.column,
             problem: p.message,
         }

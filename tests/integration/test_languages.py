@@ -124,7 +124,8 @@ def test_the_readers_problems_come_in_the_language(lang, broken_csv):  # noqa: F
         at.file_uploader(key="upload_file_0").set_value(("broken.csv", data, "text/csv")).run()
     assert_no_exception(at)
     problems = at.table[0].value  # row, column, problem (the headers are translated too)
-    columns, messages = problems.iloc[:, 1].tolist(), problems.iloc[:, 2].tolist()
+    rows, columns, messages = (problems.iloc[:, i].tolist() for i in range(3))
+    assert rows == (["۴", "۹"] if lang == "fa" else ["4", "9"])  # file lines, in the language's digits
     assert columns == ["metrics_level", "vision_level"]  # names of the file's columns
     model_file = i18n.LOCALE_DIR.parent.parent / "data" / "translations" / lang / "gartner.yaml"
     labels = yaml.safe_load(model_file.read_text(encoding="utf-8"))["texts"]
