@@ -224,6 +224,9 @@ PRINT_CSS = """
     { break-inside: avoid; page-break-inside: avoid; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
 }
+/* on screen, in every language: a chosen value too long for its box ends in an ellipsis rather
+   than in half a word */
+[data-testid="stSelectbox"] input { text-overflow: ellipsis; }
 </style>
 """
 
