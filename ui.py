@@ -9,6 +9,7 @@ Streamlit's "clear cache" message, which empties those for every user.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -236,8 +237,22 @@ def mark(provenance: str | None) -> str:
     return f" *({_(provenance)})*" if provenance else ""
 
 
+def wide_texts(name: str, width_rem: int = 42):
+    """A container (``name``: unique on its page) for a table of long texts. On a phone the table
+    keeps at least ``width_rem`` of width and scrolls sideways in its frame, instead of squeezing
+    each text to a word or two a line; laptops and paper are unaffected."""
+    if not re.fullmatch(r"[a-z_]+", name):
+        raise ValueError(f"not a container name: {name!r}")  # it goes into CSS
+    st.html(
+        f"<style>@media (max-width: 640px) {{ .st-key-wide_texts_{name} table "
+        f"{{ min-width: {int(width_rem)}rem; }} }}</style>"
+    )
+    return st.container(key=f"wide_texts_{name}")
+
+
 def print_styles() -> None:
-    """How every page prints (Ctrl+P): static CSS of ours, no user text in it."""
+    """How every page prints (Ctrl+P), and how a select box cuts a long value: static CSS of
+    ours, no user text in it."""
     st.html(PRINT_CSS)
 
 

@@ -5,7 +5,7 @@ import streamlit as st
 import ui
 from cxmaturity import i18n, services, translations
 from cxmaturity.benchmarks import document_title
-from cxmaturity.i18n import _
+from cxmaturity.i18n import _, ngettext
 from cxmaturity.models import NAME_OURS, provenance
 from cxmaturity.views import format as formats
 from cxmaturity.views.benchmarks import figure_passages, programme_figures
@@ -91,7 +91,7 @@ if model.points_max:
     )
 
 st.subheader(_("Levels"))
-st.table(
+ui.wide_texts("levels").table(
     [
         {
             _("Level"): lv.number if english else formats.integer(lv.number),
@@ -115,13 +115,13 @@ if matrix is not None:
             "What each level looks like for each competency; respondents choose the description that fits best."
         )
     )
-    st.table(matrix.set_index(_("Competency")))
+    ui.wide_texts("descriptors", width_rem=64).table(matrix.set_index(_("Competency")))
     if legend:
         st.caption(legend)
 
 st.subheader(_("Competencies and items"))
 for comp in model.competencies:
-    label = _("{name} — {count} item(s)").format(
+    label = ngettext("{name} — {count} item", "{name} — {count} items", len(comp.items)).format(
         name=ui.md(comp.name) + sign(f"competencies.{comp.id}.name"),
         count=formats.integer(len(comp.items)),
     )
@@ -153,7 +153,7 @@ st.caption(
     )
 )
 rows = programme_figures()
-st.table(
+ui.wide_texts("figures").table(
     [
         {k: ("–" if v is None else str(v)) for k, v in r.items() if k not in ("kind", "model")}
         for r in rows

@@ -97,3 +97,37 @@ def test_the_overview_prints_without_sidebar_or_controls(browser, server, screen
             assert words in main
     finally:
         context.close()
+
+
+# the narrowest text column of each table of long texts on the Models page, and whether its frame scrolls
+TEXT_TABLES = """
+() => ['levels', 'descriptors', 'figures'].map(name => {
+  const box = document.querySelector(`.st-key-wide_texts_${name}`);
+  const table = box && box.querySelector('table');
+  if (!table) return [name, null, null];
+  const frame = table.parentElement;
+  const widths = [...table.querySelectorAll('tbody tr:first-child td')].map(td => td.getBoundingClientRect().width);
+  const widest = Math.max(...widths);
+  return [name, Math.round(widest), frame.scrollWidth > frame.clientWidth];
+})
+"""
+
+
+def test_a_phone_reads_the_models_long_texts_in_columns_that_scroll_sideways(browser, server):
+    """At 390 px a model's levels, descriptor matrix and figures keep text columns wide enough to
+    read (before: about 80 px, a word or two a line) and scroll inside their frame; the page itself
+    never scrolls sideways. On a laptop the tables fit without scrolling."""
+    for size, scrolls in (("phone", True), ("laptop", False)):
+        context = browser.new_context(viewport=VIEWPORTS[size])
+        try:
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            _open(page, f"{server.url}/models")
+            for name, widest, frame_scrolls in page.evaluate(TEXT_TABLES):
+                assert widest is not None, name
+                assert widest >= 150, (size, name, widest)  # the text column: ~20 characters a line or more
+                if name != "figures":  # the figures table fits a laptop; the others are long texts
+                    assert frame_scrolls == scrolls, (size, name)
+            assert page.evaluate(OVERFLOW_CHECK) == []
+        finally:
+            context.close()
