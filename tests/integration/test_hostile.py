@@ -15,13 +15,19 @@ from hostile_files import EXPECTED, HOSTILE
 ROOT = Path(__file__).resolve().parents[2]
 # Reads each (path, name) pair given on the command line, one after the other, and prints one
 # JSON line per file. Peak memory is a high-water mark: each file's figure is the peak so far
-# above the interpreter's, which bounds that file's own use.
+# above the interpreter's, which bounds that file's own use. It is the process's own VmHWM: the
+# ru_maxrss of getrusage starts at the parent's peak (Linux carries it across fork and exec), so
+# under a large pytest worker a file's growth hid below that floor.
 PROBE = """
 import json, resource, sys, time
 resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))  # generous: the bound is checked below
 from cxmaturity.errors import SurveyValidationError
 from cxmaturity.survey import read_survey
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def peak_kib():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+before = peak_kib()
 for path, name in zip(sys.argv[1::2], sys.argv[2::2]):
     start = time.perf_counter()
     try:
@@ -30,7 +36,7 @@ for path, name in zip(sys.argv[1::2], sys.argv[2::2]):
     except SurveyValidationError as exc:
         outcome = {"problems": [str(p) for p in exc.problems]}
     outcome["seconds"] = time.perf_counter() - start
-    outcome["extra_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    outcome["extra_mb"] = (peak_kib() - before) / 1024
     print(json.dumps(outcome), flush=True)
 """
 
