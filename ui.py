@@ -224,6 +224,11 @@ PRINT_CSS = """
   [data-testid="stPlotlyChart"], [data-testid="stMetric"], [data-testid="stExpander"], .stAlert
     { break-inside: avoid; page-break-inside: avoid; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+  /* Streamlit sets a table inline (inline-table, in a scroll frame), and an inline box is not split
+     across pages: a tall table (a model's descriptor matrix) went whole to the next page and left
+     a blank one before it. On paper it is a block table that breaks between its rows. */
+  [data-testid="stTable"] table { display: table !important; }
+  [data-testid="stTable"] tr { break-inside: avoid; }
 }
 /* on screen, in every language: a chosen value too long for its box ends in an ellipsis rather
    than in half a word */

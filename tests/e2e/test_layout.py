@@ -4,8 +4,10 @@ the controls. Screenshots are saved for a person to look at."""
 
 from __future__ import annotations
 
+import io
 import time
 
+import pypdf
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -99,7 +101,7 @@ def test_the_overview_prints_without_sidebar_or_controls(browser, server, screen
         context.close()
 
 
-# the narrowest text column of each table of long texts on the Models page, and whether its frame scrolls
+# the widest column (the text) of each table of long texts on the Models page, and whether its frame scrolls
 TEXT_TABLES = """
 () => ['levels', 'descriptors', 'figures'].map(name => {
   const box = document.querySelector(`.st-key-wide_texts_${name}`);
@@ -131,3 +133,20 @@ def test_a_phone_reads_the_models_long_texts_in_columns_that_scroll_sideways(bro
             assert page.evaluate(OVERFLOW_CHECK) == []
         finally:
             context.close()
+
+
+def test_a_tall_table_prints_across_pages_without_a_blank_page(browser, server):
+    """Printed, the Models page's descriptor matrix (taller than a page) breaks between its rows:
+    no page of the printout is empty (it used to jump whole to the next page, leaving a blank one)."""
+    context = browser.new_context(viewport=VIEWPORTS["laptop"])
+    try:
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        _open(page, f"{server.url}/models")
+        page.emulate_media(media="print")
+        time.sleep(0.5)
+        pages = pypdf.PdfReader(io.BytesIO(page.pdf(format="A4"))).pages
+        empty = [number for number, p in enumerate(pages, 1) if not p.extract_text().strip()]
+        assert len(pages) > 2 and empty == [], (len(pages), empty)
+    finally:
+        context.close()
