@@ -53,12 +53,16 @@ def make_survey(path: Path, respondents: int, seed: int = 1) -> str:
 # with this script's 100k-row frame in memory every child "peaked" at 190 MB or more, and the
 # memory for the data came out as about half of what it is.
 PEAK = (
-    "import atexit, runpy, sys\n"
+    "import atexit, os, runpy, sys\n"
     "def peak():\n"
     "    for line in open('/proc/self/status'):\n"
     "        if line.startswith('VmHWM:'):\n"
     "            sys.stderr.write('VmHWM ' + line.split()[1] + '\\n')\n"
+    "            sys.stderr.flush()\n"
     "atexit.register(peak)\n"
+    # the score command ends with os._exit (no teardown), which skips atexit
+    "hard_exit = os._exit\n"
+    "os._exit = lambda code: (peak(), hard_exit(code))\n"
     "flag, target, *rest = sys.argv[1:]\n"
     "sys.argv = [target, *rest]\n"
     "if flag == '-c':\n"

@@ -175,6 +175,7 @@ class _Arrays:
 
     def __init__(self, model: MaturityModel, answers: pd.DataFrame, codes: np.ndarray | None = None):
         comp_frame = respondent_competency_scores(model, answers)
+        self.midpoint = (model.scale.min + model.scale.max) / 2
         column = {c: i for i, c in enumerate(answers.columns)}
         self.item_columns = [[column[i.id] for i in comp.items if i.id in column] for comp in model.competencies]
         # the order that groups respondents; arrays stay as they are (often views of the frame) and
@@ -189,8 +190,12 @@ class _Arrays:
             counts = np.bincount(codes)
             self.starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
 
+    @property
+    def _grouping(self) -> bool:
+        return self.order is not None and len(self.starts) > 1
+
     def _sorted(self, values: np.ndarray) -> np.ndarray:
-        return values if self.order is None or len(self.starts) == 1 else values[self.order]
+        return values[self.order] if self._grouping else values
 
     def _grouped(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(n, mean, sample sd) of the non-missing values of each group; NaN where undefined."""
@@ -208,28 +213,30 @@ class _Arrays:
 
     def _alpha(self, cols: list[int]) -> np.ndarray:
         """Cronbach's alpha of the items ``cols`` in each group, over its complete respondents
-        (rule 7, as cxmaturity.stats.cronbach_alpha): NaN where it is not defined."""
+        (rule 7, as cxmaturity.stats.cronbach_alpha): NaN where it is not defined.
+
+        The variances come from sums of the answers less the scale's midpoint, in one pass over
+        the answers instead of two: answers are points of the scale, so every sum is a whole or
+        half number, exact in float64, and the result is as exact as the two-pass formula's."""
         k = len(cols)
         out = np.full(len(self.starts), np.nan)
         if k < 2:
             return out
-        values = self._sorted(self.items[:, cols])
-        complete = ~np.isnan(values).any(axis=1)
-        m = np.add.reduceat(complete.astype(float), self.starts)
-        ends = np.append(self.starts, len(values))
-        sizes = np.diff(ends)
+        # one copy of the competency's answers, in group order
+        x = self.items[np.ix_(self.order, cols)] if self._grouping else self.items[:, cols]
+        x -= self.midpoint
+        totals = x.sum(axis=1)  # NaN where an item is unanswered: the row is not complete
+        incomplete = np.isnan(totals)
+        x[incomplete] = 0.0
+        totals[incomplete] = 0.0
+        m = np.add.reduceat((~incomplete).astype(float), self.starts)
+        s1 = np.add.reduceat(x, self.starts)
+        s2 = np.add.reduceat(x * x, self.starts)
+        t1 = np.add.reduceat(totals, self.starts)
+        t2 = np.add.reduceat(totals * totals, self.starts)
         with np.errstate(invalid="ignore", divide="ignore"):
-            def variance(x: np.ndarray) -> np.ndarray:  # of the complete rows, per group
-                x = np.where(complete[:, None] if x.ndim == 2 else complete, x, 0.0)
-                s1 = np.add.reduceat(x, self.starts)
-                mean = s1 / (m[:, None] if x.ndim == 2 else m)
-                centred = np.where(
-                    complete[:, None] if x.ndim == 2 else complete, x - np.repeat(mean, sizes, axis=0), 0.0
-                )
-                return np.add.reduceat(centred * centred, self.starts) / ((m - 1)[:, None] if x.ndim == 2 else m - 1)
-
-            item_var = variance(values).sum(axis=1)
-            total_var = variance(np.where(complete[:, None], values, 0.0).sum(axis=1))
+            item_var = ((s2 - s1 * s1 / m[:, None]) / (m - 1)[:, None]).sum(axis=1)
+            total_var = (t2 - t1 * t1 / m) / (m - 1)
             alpha = k / (k - 1) * (1 - item_var / total_var)
         ok = (m >= 3) & (total_var > 0) & np.isfinite(alpha)
         out[ok] = alpha[ok]

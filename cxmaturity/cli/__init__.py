@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from cxmaturity.cli.common import EXIT_INVALID_INPUT, CliError
@@ -233,31 +234,60 @@ def _register_users(sub) -> None:
     q.set_defaults(**_handler("users:cmd_user_passwd"))
 
 
+# Command modules that finish with nothing to close: no database connection, no temporary file.
+# Their process may end without the interpreter's teardown (see run()).
+_NOTHING_TO_CLOSE = {"score"}
+
+
 def _run(args: argparse.Namespace) -> int:
     module, function = args.handler.split(":")
     return int(getattr(importlib.import_module(f"cxmaturity.cli.{module}"), function)(args) or 0)
 
 
 def main(argv: list[str] | None = None) -> int:
+    return _main(argv)[0]
+
+
+def _main(argv: list[str] | None) -> tuple[int, str | None]:
+    """-> (exit status, the command's module, or None when it did not run to its end)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return _run(args)
+        code = _run(args)
+        return code, args.handler.split(":")[0]
     except CliError as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)
-        return exc.code
+        return exc.code, None
     except ModelFileError as exc:
         print(str(exc), file=sys.stderr)
-        return EXIT_INVALID_INPUT
+        return EXIT_INVALID_INPUT, None
     except BrokenPipeError:
-        return 0
+        return 0, None
     except KeyboardInterrupt:
-        return 130
+        return 130, None
     except Exception as exc:  # the last guard: a person sees one line, never a traceback
         print(f"internal error ({type(exc).__name__}): {exc}; please report it", file=sys.stderr)
-        return 1
+        return 1, None
+
+
+def run() -> None:
+    """The process: ``python -m cxmaturity`` and the ``cxmaturity`` command (tests call main()).
+
+    A command that had nothing to close ends the process without the interpreter's teardown,
+    as mypy does: freeing every object of pandas, pyarrow and a 100,000-row survey one by one
+    took about 0.12 s of a 0.9 s ``score`` (bench/ingest.py). Output is flushed first.
+    """
+    code, module = _main(None)
+    if module not in _NOTHING_TO_CLOSE:
+        raise SystemExit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # a reader that stopped early (| head) is not an error
+        pass
+    os._exit(code)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

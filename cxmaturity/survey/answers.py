@@ -50,8 +50,49 @@ def _parse_answer(cell: str, label_map: dict[str, int], lo: int, hi: int) -> tup
     return float(value), True
 
 
+def _one_byte_cells(series: pd.Series) -> np.ndarray | None:
+    """Each cell's byte (0–255; 256 for an empty cell) when the column is held by pyarrow and
+    no cell is longer than one byte (answers such as 1–5, the usual survey export); else None.
+
+    The byte is the cell's text: a one-byte UTF-8 text is one ASCII character."""
+    dtype = series.dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return None
+    import pyarrow as pa  # pandas' str columns are pyarrow arrays, so it is loaded already
+
+    column = pa.array(series.array)  # no copy: the same buffers (in chunks when read in parallel)
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    parts = []
+    for array in chunks:
+        if array.null_count or not pa.types.is_large_string(array.type):
+            return None
+        _, offsets_buffer, data_buffer = array.buffers()
+        offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[array.offset : array.offset + len(array) + 1]
+        lengths = np.diff(offsets)
+        if len(lengths) and lengths.max() > 1:
+            return None
+        cells = np.full(len(array), 256, dtype=np.int16)
+        if len(offsets) and offsets[-1] > offsets[0]:
+            cells[lengths == 1] = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]]
+        parts.append(cells)
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int16)
+
+
 def convert_answers(series: pd.Series, cache, label_map, lo, hi) -> tuple[np.ndarray, np.ndarray]:
-    """-> (float values, positions of cells that are not answers). One parse per distinct value."""
+    """-> (float values, positions of cells that are not answers). One parse per distinct value;
+    a column of one-character cells is read byte by byte, without hashing its strings."""
+    cells = _one_byte_cells(series)
+    if cells is not None:
+        present = np.flatnonzero(np.bincount(cells, minlength=257))
+        values = np.full(257, math.nan)
+        bad = np.zeros(257, dtype=bool)
+        for b in present:
+            key = "" if b == 256 else chr(b)
+            hit = cache.get(key)
+            if hit is None:
+                hit = cache[key] = _parse_answer(key, label_map, lo, hi)
+            values[b], bad[b] = hit[0], not hit[1]
+        return values[cells], np.flatnonzero(bad[cells])
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     values = np.empty(len(uniques) + 1, dtype="float64")
     bad = np.zeros(len(uniques) + 1, dtype=bool)
@@ -72,16 +113,6 @@ def scale_description(model: MaturityModel) -> str:
     return _("{low}–{high} scale ({low} = {low_label} … {high} = {high_label})").format(
         low=digits(lo), high=digits(hi), low_label=labels[lo], high_label=labels[hi]
     )
-
-
-def _distinct_count(values: pd.Series) -> int:
-    try:  # pyarrow counts without building Python strings
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        return int(pc.count_distinct(pa.array(values)).as_py())
-    except Exception:
-        return int(values.nunique(dropna=False))
 
 
 def check_ids(
@@ -109,7 +140,7 @@ def check_ids(
                 ).format(count=grouped(len(blank_pos) - MAX_ID_PROBLEMS)),
             )
         )
-    if _distinct_count(ids) == len(ids):  # the usual case: every id once
+    if ids.is_unique:  # the usual case: every id once
         return
     codes, uniques = pd.factorize(ids)
     codes = np.asarray(codes)

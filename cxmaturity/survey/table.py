@@ -206,7 +206,7 @@ def _parse_csv_arrow(payload: bytes | memoryview, delimiter: str) -> pd.DataFram
         width = len(first)
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(payload)),
-            read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=False),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=True),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
                 quote_char='"',

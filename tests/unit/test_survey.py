@@ -1126,3 +1126,51 @@ def test_a_respondent_id_too_long_to_store_is_a_problem_at_preview():
     survey = read_survey(text.encode(), model=GARTNER)  # the reader reads it ...
     problems = services.check_survey(survey)  # ... and the preview applies the save's checks
     assert [p.column for p in problems] == ["respondent_id"] and "too long" in problems[0].message
+
+
+# --- one-character columns are read byte by byte (answers.convert_answers) ---------------------
+
+ONE_CHAR_CELLS = st.lists(
+    st.sampled_from(["1", "2", "3", "4", "5", "", "0", "7", "-", "x", "?", " ", "۴", "é", "42", "4.0"]),
+    min_size=0,
+    max_size=40,
+)
+
+
+@FUZZ
+@given(ONE_CHAR_CELLS, st.integers(min_value=0, max_value=3), st.integers(min_value=1, max_value=3))
+def test_a_column_read_byte_by_byte_gives_each_cells_own_reading(cells, skip, chunks):
+    """The byte-by-byte reading of pyarrow columns (offsets, empty cells, chunks from a parallel
+    read, a slice below the header) against the oracle: each cell parsed on its own."""
+    import pyarrow as pa
+
+    from cxmaturity.survey.answers import _parse_answer, convert_answers
+
+    size = max(1, len(cells) // chunks)
+    pieces = [cells[i : i + size] for i in range(0, len(cells), size)] or [[]]
+    column = pa.chunked_array([pa.array(p, type=pa.large_string()) for p in pieces])
+    series = pd.Series(pd.arrays.ArrowStringArray(column)).iloc[min(skip, len(cells)) :]
+    assert isinstance(series.dtype, pd.StringDtype)
+    values, bad = convert_answers(series, {}, {"agree": 4}, 1, 5)
+
+    expected = [_parse_answer(c, {"agree": 4}, 1, 5) for c in series.tolist()]
+    assert np.array_equal(values, np.array([v for v, _ in expected], dtype=float), equal_nan=True)
+    assert bad.tolist() == [i for i, (_, ok) in enumerate(expected) if not ok]
+
+
+def test_one_character_answers_and_blanks_read_from_a_file(tmp_path):
+    # by hand: row 2 answers 1 and 5 to the first two items; row 3 leaves every item blank;
+    # row 4 has 7 and x there, neither an answer on the 1–5 scale
+    header = ("respondent_id", *FORRESTER.item_ids)
+    rest = [""] * (FORRESTER.item_count - 2)
+    rows = [header, ("a", "1", "5", *rest), ("b", "", "", *rest)]
+    path = write(tmp_path, "bad.csv", csv_text([*rows, ("c", "7", "x", *rest)]).encode())
+    with pytest.raises(SurveyValidationError) as err:
+        read_survey(path, model=FORRESTER)
+    assert [(p.row, p.column) for p in err.value.problems] == [
+        (4, FORRESTER.item_ids[0]),
+        (4, FORRESTER.item_ids[1]),
+    ]
+    survey = read_survey(write(tmp_path, "ok.csv", csv_text(rows).encode()), model=FORRESTER)
+    assert survey.answers.iloc[0, :2].tolist() == [1.0, 5.0]
+    assert survey.answers.iloc[0, 2:].isna().all() and survey.answers.iloc[1].isna().all()
