@@ -223,7 +223,7 @@ class _Arrays:
         if k < 2:
             return out
         # one copy of the competency's answers, in group order
-        x = self.items[np.ix_(self.order, cols)] if self._grouping else self.items[:, cols]
+        x = np.take(self.items[:, cols], self.order, axis=0) if self._grouping else self.items[:, cols]
         x -= self.midpoint
         totals = x.sum(axis=1)  # NaN where an item is unanswered: the row is not complete
         incomplete = np.isnan(totals)
