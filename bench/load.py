@@ -55,6 +55,16 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU time (user + system) of one process, or of the whole machine with pid None, in seconds."""
+    tick = os.sysconf("SC_CLK_TCK")
+    if pid is None:  # /proc/stat: cpu user nice system idle iowait irq softirq steal ...
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        return (sum(int(f) for f in fields[:8]) - int(fields[3]) - int(fields[4])) / tick
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+
+
 def _children(pid: int) -> list[int]:
     try:
         return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -163,8 +173,10 @@ def main() -> int:
                     time.sleep(0.5)
             memory_before = rss_mb(server.pid)
             started = time.perf_counter()
+            machine_cpu, server_cpu = cpu_seconds(), cpu_seconds(server.pid)
             alone, loaded = asyncio.run(run(base, wave.link(), args.respondents, args.viewers))
             elapsed = time.perf_counter() - started
+            machine_cpu, server_cpu = cpu_seconds() - machine_cpu, cpu_seconds(server.pid) - server_cpu
             memory_after = rss_mb(server.pid)
             submitted = len(alone["submit"]) + len(loaded["submit"])
             closed = services.close_wave(wave.id)
@@ -183,6 +195,10 @@ def main() -> int:
         print(f"    {error}")
     print(f"  answers lost: {submitted - closed.respondents} of {submitted} submitted (goal: none)")
     print(f"  server memory: {memory_before:.0f} MB before, {memory_after:.0f} MB after")
+    # who had the cores: on a small machine the browser pages compete with the server they measure
+    cores = os.cpu_count() or 1
+    print(f"  CPU during the run: server {server_cpu:.0f} s, browsers and the rest {machine_cpu - server_cpu:.0f} s, "
+          f"of {elapsed * cores:.0f} s that {cores} cores had ({machine_cpu / (elapsed * cores):.0%} busy)")
     return 0
 
 
