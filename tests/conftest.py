@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import subprocess
@@ -29,6 +30,13 @@ settings.register_profile("ci", max_examples=200, deadline=None, suppress_health
 settings.register_profile("dev", max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 POSTGRES_ENV = "CXMATURITY_TEST_POSTGRES_URL"
+
+# Each new AppTest has Streamlit scan every installed distribution's metadata for custom components
+# (components v2): 16% of the page tests' time, for a result that cannot change during a test run.
+# Scanned once per test process instead.
+from streamlit.components.v2 import manifest_scanner  # noqa: E402
+
+manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
 DB_PARAMS = [pytest.param("sqlite", id="sqlite")]
 if os.environ.get(POSTGRES_ENV):
