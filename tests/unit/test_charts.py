@@ -848,6 +848,11 @@ def test_house_style(name):
     assert fig.layout.paper_bgcolor == "#FFFFFF" and fig.layout.plot_bgcolor == "#FFFFFF"
     assert fig.layout.title.text  # every chart says what it shows
     assert fig.layout.font.size >= 13
+    # drawn on plotly's white template (plotly's default, set by charts.style), as serialised
+    import plotly.io as pio
+
+    assert fig.to_plotly_json()["layout"]["template"] == pio.templates["plotly_white"].to_plotly_json()
+    assert pio.templates["plotly_white"].layout.plot_bgcolor == "white"  # not the grey "plotly" one
     fig.to_json()  # serialisable
 
 
