@@ -9,6 +9,7 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from cxmaturity.errors import Problem
 from cxmaturity.formatting import and_list, digits, grouped
@@ -58,8 +59,6 @@ def _one_byte_cells(series: pd.Series) -> np.ndarray | None:
     dtype = series.dtype
     if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
         return None
-    import pyarrow as pa  # pandas' str columns are pyarrow arrays, so it is loaded already
-
     column = pa.array(series.array)  # no copy: the same buffers (in chunks when read in parallel)
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
     parts = []
@@ -84,16 +83,13 @@ def convert_answers(series: pd.Series, cache, label_map, lo, hi) -> tuple[np.nda
     cells = _one_byte_cells(series)
     if cells is not None:
         present = np.flatnonzero(np.bincount(cells, minlength=257))
-        values = np.full(257, math.nan)
-        bad = np.zeros(257, dtype=bool)
-        for b in present:
-            key = "" if b == 256 else chr(b)
-            hit = cache.get(key)
-            if hit is None:
-                hit = cache[key] = _parse_answer(key, label_map, lo, hi)
-            values[b], bad[b] = hit[0], not hit[1]
-        return values[cells], np.flatnonzero(bad[cells])
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        uniques = ["" if b == 256 else chr(b) for b in present]
+        codes = np.full(257, -1)
+        codes[present] = np.arange(len(present))
+        codes = codes[cells]
+    else:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        codes = np.asarray(codes)
     values = np.empty(len(uniques) + 1, dtype="float64")
     bad = np.zeros(len(uniques) + 1, dtype=bool)
     for k, u in enumerate(uniques):
@@ -103,7 +99,6 @@ def convert_answers(series: pd.Series, cache, label_map, lo, hi) -> tuple[np.nda
             hit = cache[key] = _parse_answer(key, label_map, lo, hi)
         values[k], bad[k] = hit[0], not hit[1]
     values[-1], bad[-1] = math.nan, False  # code -1: missing cell
-    codes = np.asarray(codes)
     return values[codes], np.flatnonzero(bad[codes])
 
 

@@ -4,6 +4,7 @@ the controls. Screenshots are saved for a person to look at."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import time
 
@@ -67,29 +68,33 @@ def _open(page, url: str) -> None:
     time.sleep(1.5)  # charts finish drawing
 
 
-@pytest.mark.parametrize("size", list(VIEWPORTS))
-@pytest.mark.parametrize("path", PAGES, ids=[p or "overview" for p in PAGES])
-def test_page_fits_its_width_and_its_charts(browser, server, screenshots, size, path):
+@contextlib.contextmanager
+def _opened(browser, url: str, size: str, media: str = "screen"):
+    """A page of its own at ``size``, open at ``url`` and drawn (for ``media`` "print": as printed)."""
     context = browser.new_context(viewport=VIEWPORTS[size])
     try:
         page = context.new_page()
         page.set_default_timeout(60_000)
-        _open(page, f"{server.url}/{path}")
-        page.screenshot(path=str(screenshots / f"layout-{path or 'overview'}-{size}.png"), full_page=True)
-        assert page.evaluate(OVERFLOW_CHECK) == []
-        assert page.evaluate(CHART_CHECK) == []
+        _open(page, url)
+        if media == "print":
+            page.emulate_media(media="print")
+            time.sleep(0.5)
+        yield page
     finally:
         context.close()
 
 
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+@pytest.mark.parametrize("path", PAGES, ids=[p or "overview" for p in PAGES])
+def test_page_fits_its_width_and_its_charts(browser, server, screenshots, size, path):
+    with _opened(browser, f"{server.url}/{path}", size) as page:
+        page.screenshot(path=str(screenshots / f"layout-{path or 'overview'}-{size}.png"), full_page=True)
+        assert page.evaluate(OVERFLOW_CHECK) == []
+        assert page.evaluate(CHART_CHECK) == []
+
+
 def test_the_overview_prints_without_sidebar_or_controls(browser, server, screenshots):
-    context = browser.new_context(viewport=VIEWPORTS["laptop"])
-    try:
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        _open(page, f"{server.url}/")
-        page.emulate_media(media="print")
-        time.sleep(0.5)
+    with _opened(browser, f"{server.url}/", "laptop", media="print") as page:
         page.screenshot(path=str(screenshots / "layout-overview-print.png"), full_page=True)
         assert not page.locator('[data-testid="stSidebar"]').is_visible()
         assert not page.get_by_role("combobox").first.is_visible()
@@ -97,8 +102,6 @@ def test_the_overview_prints_without_sidebar_or_controls(browser, server, screen
         main = page.locator('[data-testid="stMain"]').inner_text()
         for words in ("Demo Company", "Gartner", "15 May 2026", "Reported in the article"):
             assert words in main
-    finally:
-        context.close()
 
 
 # the widest column (the text) of each table of long texts on the Models page, and whether its frame scrolls
@@ -120,33 +123,19 @@ def test_a_phone_reads_the_models_long_texts_in_columns_that_scroll_sideways(bro
     read (before: about 80 px, a word or two a line) and scroll inside their frame; the page itself
     never scrolls sideways. On a laptop the tables fit without scrolling."""
     for size, scrolls in (("phone", True), ("laptop", False)):
-        context = browser.new_context(viewport=VIEWPORTS[size])
-        try:
-            page = context.new_page()
-            page.set_default_timeout(60_000)
-            _open(page, f"{server.url}/models")
+        with _opened(browser, f"{server.url}/models", size) as page:
             for name, widest, frame_scrolls in page.evaluate(TEXT_TABLES):
                 assert widest is not None, name
                 assert widest >= 150, (size, name, widest)  # the text column: ~20 characters a line or more
                 if name != "figures":  # the figures table fits a laptop; the others are long texts
                     assert frame_scrolls == scrolls, (size, name)
             assert page.evaluate(OVERFLOW_CHECK) == []
-        finally:
-            context.close()
 
 
 def test_a_tall_table_prints_across_pages_without_a_blank_page(browser, server):
     """Printed, the Models page's descriptor matrix (taller than a page) breaks between its rows:
     no page of the printout is empty (it used to jump whole to the next page, leaving a blank one)."""
-    context = browser.new_context(viewport=VIEWPORTS["laptop"])
-    try:
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        _open(page, f"{server.url}/models")
-        page.emulate_media(media="print")
-        time.sleep(0.5)
+    with _opened(browser, f"{server.url}/models", "laptop", media="print") as page:
         pages = pypdf.PdfReader(io.BytesIO(page.pdf(format="A4"))).pages
         empty = [number for number, p in enumerate(pages, 1) if not p.extract_text().strip()]
         assert len(pages) > 2 and empty == [], (len(pages), empty)
-    finally:
-        context.close()
