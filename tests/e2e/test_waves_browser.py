@@ -193,6 +193,7 @@ def test_every_input_has_a_label_and_the_questions_answer_by_keyboard(browser, s
     page.keyboard.press("Enter")
     page.get_by_text(re.compile(r"^Part 2 of \d+")).wait_for()
     wait_for_run(page)
+    main.get_by_role("radiogroup").first.wait_for()  # the caption can be drawn before the questions
     groups = main.get_by_role("radiogroup").all()
     assert groups and all(g.get_attribute("aria-label") for g in groups)  # every question names itself
     first = groups[0].get_by_role("radio").nth(3)
