@@ -116,23 +116,39 @@ def cronbach_alpha(item_answers: pd.DataFrame) -> float | None:
 
 def respondent_competency_scores(model: MaturityModel, answers: pd.DataFrame) -> pd.DataFrame:
     """Per respondent and competency, the mean of the answered items (rule 2); NaN when none."""
-    columns = {}
-    for comp in model.competencies:
-        item_ids = [i.id for i in comp.items if i.id in answers.columns]
-        if item_ids:
-            columns[comp.id] = answers[item_ids].mean(axis=1, skipna=True)
-        else:
-            columns[comp.id] = pd.Series(np.nan, index=answers.index)
-    return pd.DataFrame(columns, index=answers.index)
+    n = len(answers)
+    # column-major, so the frame takes it without a copy; an item at a time, so no copy of a
+    # competency's answers is made (answers are scale points: the sums are exact in any order)
+    scores = np.empty((n, len(model.competencies)), order="F")
+    for j, comp in enumerate(model.competencies):
+        total, answered = np.zeros(n), np.zeros(n)
+        for item in comp.items:
+            if item.id in answers.columns:
+                values = answers[item.id].to_numpy(dtype=float)
+                present = ~np.isnan(values)
+                total += np.where(present, values, 0.0)
+                answered += present
+        with np.errstate(invalid="ignore", divide="ignore"):
+            np.divide(total, answered, out=scores[:, j])  # 0/0: NaN, nothing answered
+    return pd.DataFrame(scores, index=answers.index, columns=[c.id for c in model.competencies], copy=False)
 
 
 def respondent_overall_scores(model: MaturityModel, competency_scores: pd.DataFrame) -> pd.Series:
     """Weighted mean of each respondent's competency scores, over the competencies they answered."""
-    weights = pd.Series({c.id: c.weight for c in model.competencies})[competency_scores.columns]
-    present = competency_scores.notna()
-    weighted = competency_scores.fillna(0.0).mul(weights, axis=1).sum(axis=1)
-    weight_sum = present.mul(weights, axis=1).sum(axis=1)
-    return weighted.div(weight_sum.where(weight_sum > 0))
+    weight_of = {c.id: c.weight for c in model.competencies}
+    n = len(competency_scores)
+    weighted, weight_sum = np.zeros(n), np.zeros(n)
+    # a competency at a time, in column order (the sums are the same as across a row), so no
+    # respondents x competencies copy is made
+    for competency_id in competency_scores.columns:
+        scores = competency_scores[competency_id].to_numpy(dtype=float)
+        present = ~np.isnan(scores)
+        weight = weight_of[competency_id]
+        weighted += np.where(present, scores * weight, 0.0)
+        weight_sum += present * weight
+    with np.errstate(invalid="ignore", divide="ignore"):
+        overall = weighted / np.where(weight_sum > 0, weight_sum, np.nan)
+    return pd.Series(overall, index=competency_scores.index)
 
 
 def points_for(model: MaturityModel, overall_score: float | None) -> int | None:
@@ -222,8 +238,14 @@ class _Arrays:
         out = np.full(len(self.starts), np.nan)
         if k < 2:
             return out
-        # one copy of the competency's answers, in group order
-        x = np.take(self.items[:, cols], self.order, axis=0) if self._grouping else self.items[:, cols]
+        # one copy of the competency's answers, in group order (an item at a time: one copy, and
+        # faster than indexing both ways at once)
+        if self._grouping:
+            x = np.empty((len(self.order), k), order="F")
+            for j, col in enumerate(cols):
+                np.take(self.items[:, col], self.order, out=x[:, j])
+        else:
+            x = self.items[:, cols]
         x -= self.midpoint
         totals = x.sum(axis=1)  # NaN where an item is unanswered: the row is not complete
         incomplete = np.isnan(totals)
@@ -231,7 +253,7 @@ class _Arrays:
         totals[incomplete] = 0.0
         m = np.add.reduceat((~incomplete).astype(float), self.starts)
         s1 = np.add.reduceat(x, self.starts)
-        s2 = np.add.reduceat(x * x, self.starts)
+        s2 = np.add.reduceat(np.square(x, out=x), self.starts)  # in place: x is not read again
         t1 = np.add.reduceat(totals, self.starts)
         t2 = np.add.reduceat(totals * totals, self.starts)
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import ctypes
 import io
 import re
 from pathlib import Path
@@ -77,11 +78,32 @@ def read_grid(raw: bytes, filename: str | None, problems, warnings):
     else:
         payload = text[skip:].encode("utf-8")
     del text
+    release_free_memory()  # the decoded text, before the parser takes its own
     grid = _parse_csv_arrow(payload, delimiter)
     del payload
+    release_free_memory()
     if grid is None:
         grid = _parse_csv(raw.decode(encoding)[skip:], delimiter, problems)
     return grid, encoding, delimiter, "csv"
+
+
+def release_free_memory() -> None:
+    """Give freed heap memory back to the system (glibc's malloc_trim).
+
+    pyarrow parses in blocks of about a megabyte, so its buffers and the grid's columns are
+    small heap blocks, and the C library keeps freed heap memory for reuse: reading a
+    100,000-row survey otherwise kept the parser's buffers and the answers' text beside the
+    answers (bench/ingest.py). Elsewhere than glibc there is nothing to do."""
+    try:
+        _LIBC.malloc_trim(0)
+    except AttributeError:  # pragma: no cover - another C library
+        pass
+
+
+try:
+    _LIBC = ctypes.CDLL(None)
+except OSError:  # pragma: no cover - no C library to load
+    _LIBC = None
 
 
 # --- text ------------------------------------------------------------------------------------

@@ -334,3 +334,44 @@ def test_each_group_scores_as_if_it_were_scored_alone():
                 assert (a is None and b is None) or a == pytest.approx(b, abs=1e-12), (group.name, got.id, field)
         assert group.overall.score == pytest.approx(alone.overall.score, abs=1e-12)
         assert group.overall.ci95 == pytest.approx(alone.overall.ci95, abs=1e-12)
+
+
+def test_respondent_overall_scores_are_the_weighted_mean_of_what_each_answered():
+    """Against the weighted mean written with pandas (the former implementation), exactly, on
+    random competency scores with gaps: a respondent with no competency gets NaN."""
+    from cxmaturity.scoring import respondent_overall_scores
+
+    model = mean_model(weight_b=3.0)
+    rng = np.random.default_rng(5)
+    scores = pd.DataFrame(rng.uniform(1, 5, size=(500, 2)), columns=["a", "b"])
+    scores = scores.mask(rng.random((500, 2)) < 0.3)
+    weights = pd.Series({"a": 1.0, "b": 3.0})
+    expected = scores.fillna(0.0).mul(weights, axis=1).sum(axis=1).div(
+        (scores.notna().mul(weights, axis=1).sum(axis=1)).where(lambda w: w > 0)
+    )
+    got = respondent_overall_scores(model, scores)
+    assert got.isna().sum() == (scores.isna().all(axis=1)).sum() > 0
+    np.testing.assert_array_equal(got.to_numpy(), expected.to_numpy())
+    # by hand: a=2 (weight 1), b=4 (weight 3) -> (2 + 12) / 4 = 3.5; only b=4 -> 4
+    hand = respondent_overall_scores(model, pd.DataFrame({"a": [2.0, NaN], "b": [4.0, 4.0]}))
+    assert hand.tolist() == [3.5, 4.0]
+
+
+def test_respondent_competency_scores_are_the_mean_of_the_answered_items():
+    """Against pandas' row mean (the former implementation), exactly, on random answers with
+    gaps; an item missing from the file counts as unanswered."""
+    from cxmaturity.scoring import respondent_competency_scores
+
+    model = mean_model()
+    rng = np.random.default_rng(11)
+    answers = pd.DataFrame(rng.integers(1, 6, size=(400, 3)).astype(float), columns=["a1", "a2", "b1"])
+    answers = answers.mask(rng.random((400, 3)) < 0.35)
+    got = respondent_competency_scores(model, answers)
+    assert list(got.columns) == ["a", "b"]
+    np.testing.assert_array_equal(got["a"].to_numpy(), answers[["a1", "a2"]].mean(axis=1).to_numpy())
+    np.testing.assert_array_equal(got["b"].to_numpy(), answers["b1"].to_numpy())
+    # by hand: a1=2, a2 unanswered -> 2; a1=1, a2=4 -> 2.5; nothing -> NaN; without a2's column
+    hand = respondent_competency_scores(model, pd.DataFrame({"a1": [2.0, 1.0, NaN], "b1": [3.0, NaN, NaN]}))
+    assert hand["a"].tolist()[:2] == [2.0, 1.0] and np.isnan(hand["a"].iloc[2])
+    hand = respondent_competency_scores(model, pd.DataFrame({"a1": [1.0], "a2": [4.0], "b1": [NaN]}))
+    assert hand["a"].tolist() == [2.5] and np.isnan(hand["b"].iloc[0])

@@ -1174,3 +1174,27 @@ def test_one_character_answers_and_blanks_read_from_a_file(tmp_path):
     survey = read_survey(write(tmp_path, "ok.csv", csv_text(rows).encode()), model=FORRESTER)
     assert survey.answers.iloc[0, :2].tolist() == [1.0, 5.0]
     assert survey.answers.iloc[0, 2:].isna().all() and survey.answers.iloc[1].isna().all()
+
+
+@given(
+    st.lists(st.sampled_from(["r1", "r2", "r3", "R1", "r1 ", "", "۱"]), max_size=12),
+    st.sampled_from(["str", "object"]),
+)
+@settings(max_examples=150, deadline=None)
+def test_duplicate_ids_are_reported_as_counting_them_finds(ids, dtype):
+    """check_ids names each non-blank id written more than once, whether pyarrow holds the text
+    (compared by sorting) or Python objects do (pandas' hash table); the reference counts."""
+    from collections import Counter
+
+    from cxmaturity.survey.answers import check_ids
+
+    problems: list[Problem] = []
+    rows = np.arange(2, len(ids) + 2)
+    check_ids(pd.Series(ids, dtype=dtype), rows, "respondent_id", problems)
+    counts = Counter(i for i in ids if i != "")
+    repeated = [i for i in dict.fromkeys(ids) if counts.get(i, 0) > 1]
+    said = [p.message for p in problems if "more than once" in p.message]
+    assert len(said) == len(repeated)  # at most 12 ids: under the cap of problems listed
+    for rid, message in zip(repeated, said, strict=True):
+        assert f"'{rid}'" in message
+    assert sum("empty" in p.message for p in problems) == ids.count("")
