@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from cxmaturity import store
 from cxmaturity.models import MaturityModel
@@ -101,8 +101,14 @@ def _rng(*key: int) -> np.random.Generator:
 
 def _normal_scores(n: int, rng: np.random.Generator) -> np.ndarray:
     """n standard-normal quantiles in random order: every wave gets exactly the same spread, so
-    a competency meant to stay put shows no chance 'change' between waves."""
-    return rng.permutation(stats.norm.ppf((np.arange(n) + 0.5) / n))
+    a competency meant to stay put shows no chance 'change' between waves. (The standard
+    library's inverse normal: the demo's answers are the same as with scipy's, every one, and
+    loading the services no longer imports scipy, which took about half a second.)"""
+    quantile = _STANDARD_NORMAL.inv_cdf
+    return rng.permutation(np.array([quantile(p) for p in ((np.arange(n) + 0.5) / n).tolist()]))
+
+
+_STANDARD_NORMAL = NormalDist()
 
 
 def _allocate(n: int, shares: list[float]) -> list[int]:
