@@ -102,7 +102,7 @@ def release_free_memory() -> None:
 
 try:
     _LIBC = ctypes.CDLL(None)
-except OSError:  # pragma: no cover - no C library to load
+except (OSError, TypeError):  # pragma: no cover - no C library to load (Windows takes no None)
     _LIBC = None
 
 
