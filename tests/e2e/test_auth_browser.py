@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pytest
 from survey_files import clean_gartner_csv
+from test_browser import wait_for_run
 
 pytestmark = pytest.mark.e2e
 
@@ -163,12 +164,6 @@ def auth_server(tmp_path_factory, e2e_tools):
 
 
 # --- page helpers -----------------------------------------------------------------------------
-
-
-def wait_for_run(page, timeout: float = 60_000) -> None:
-    page.wait_for_selector(
-        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout
-    )
 
 
 def h1s(page) -> list[str]:

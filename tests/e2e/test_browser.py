@@ -39,7 +39,19 @@ VIEWPORT = {"width": 1440, "height": 900}
 
 
 def wait_for_run(page, timeout: float = 60_000) -> None:
-    """Until the script run has finished (Streamlit marks it on the app root)."""
+    """Until the script run has finished (Streamlit marks it on the app root).
+
+    Right after a click the app can still say "not running" for a moment before the rerun it
+    causes starts, and a script that calls st.rerun() is idle between its two runs: a run that
+    starts within half a second is waited for too (CI read pages in both gaps)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_selector(
+            '[data-testid="stApp"]:not([data-test-script-state="notRunning"])', timeout=500
+        )
+    except PlaywrightTimeout:
+        pass  # no run started: the page is as it will stay
     page.wait_for_selector(
         '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout
     )
