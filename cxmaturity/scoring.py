@@ -114,41 +114,35 @@ def cronbach_alpha(item_answers: pd.DataFrame) -> float | None:
     return _alpha(item_answers.to_numpy(dtype=float))
 
 
+def _mean_of_answered(columns: list[tuple[np.ndarray, float]], n: int, out: np.ndarray | None = None) -> np.ndarray:
+    """Per respondent, the weighted mean of the non-missing values of ``(column, weight)``; NaN
+    where none is present. A column at a time, in order, so no respondents x columns copy is
+    made and the sums are the same as across a row."""
+    total, weight_sum = np.zeros(n), np.zeros(n)
+    for values, weight in columns:
+        present = ~np.isnan(values)
+        total += np.where(present, values * weight, 0.0)
+        weight_sum += present * weight
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.divide(total, np.where(weight_sum > 0, weight_sum, np.nan), out=out)
+
+
 def respondent_competency_scores(model: MaturityModel, answers: pd.DataFrame) -> pd.DataFrame:
     """Per respondent and competency, the mean of the answered items (rule 2); NaN when none."""
     n = len(answers)
-    # column-major, so the frame takes it without a copy; an item at a time, so no copy of a
-    # competency's answers is made (answers are scale points: the sums are exact in any order)
+    # column-major, so the frame takes it without a copy
     scores = np.empty((n, len(model.competencies)), order="F")
     for j, comp in enumerate(model.competencies):
-        total, answered = np.zeros(n), np.zeros(n)
-        for item in comp.items:
-            if item.id in answers.columns:
-                values = answers[item.id].to_numpy(dtype=float)
-                present = ~np.isnan(values)
-                total += np.where(present, values, 0.0)
-                answered += present
-        with np.errstate(invalid="ignore", divide="ignore"):
-            np.divide(total, answered, out=scores[:, j])  # 0/0: NaN, nothing answered
+        items = [(answers[i.id].to_numpy(dtype=float), 1.0) for i in comp.items if i.id in answers.columns]
+        _mean_of_answered(items, n, out=scores[:, j])
     return pd.DataFrame(scores, index=answers.index, columns=[c.id for c in model.competencies], copy=False)
 
 
 def respondent_overall_scores(model: MaturityModel, competency_scores: pd.DataFrame) -> pd.Series:
     """Weighted mean of each respondent's competency scores, over the competencies they answered."""
     weight_of = {c.id: c.weight for c in model.competencies}
-    n = len(competency_scores)
-    weighted, weight_sum = np.zeros(n), np.zeros(n)
-    # a competency at a time, in column order (the sums are the same as across a row), so no
-    # respondents x competencies copy is made
-    for competency_id in competency_scores.columns:
-        scores = competency_scores[competency_id].to_numpy(dtype=float)
-        present = ~np.isnan(scores)
-        weight = weight_of[competency_id]
-        weighted += np.where(present, scores * weight, 0.0)
-        weight_sum += present * weight
-    with np.errstate(invalid="ignore", divide="ignore"):
-        overall = weighted / np.where(weight_sum > 0, weight_sum, np.nan)
-    return pd.Series(overall, index=competency_scores.index)
+    columns = [(competency_scores[cid].to_numpy(dtype=float), weight_of[cid]) for cid in competency_scores.columns]
+    return pd.Series(_mean_of_answered(columns, len(competency_scores)), index=competency_scores.index)
 
 
 def points_for(model: MaturityModel, overall_score: float | None) -> int | None:

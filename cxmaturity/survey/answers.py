@@ -52,13 +52,18 @@ def _parse_answer(cell: str, label_map: dict[str, int], lo: int, hi: int) -> tup
     return float(value), True
 
 
+def _held_by_pyarrow(series: pd.Series) -> bool:
+    """Text in pyarrow's buffers (what the CSV reader makes), which can be read without Python strings."""
+    dtype = series.dtype
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
 def _one_byte_cells(series: pd.Series) -> np.ndarray | None:
     """Each cell's byte (0–255; 256 for an empty cell) when the column is held by pyarrow and
     no cell is longer than one byte (answers such as 1–5, the usual survey export); else None.
 
     The byte is the cell's text: a one-byte UTF-8 text is one ASCII character."""
-    dtype = series.dtype
-    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+    if not _held_by_pyarrow(series):
         return None
     column = pa.array(series.array)  # no copy: the same buffers (in chunks when read in parallel)
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
@@ -115,8 +120,7 @@ def _all_different(ids: pd.Series) -> bool:
     """No id twice (blank ones aside). Text held by pyarrow is sorted and neighbours compared:
     pandas' hash table for 100,000 ids took 11 MB at the peak of reading a survey, the sort 3 MB
     and less time (bench/ingest.py)."""
-    dtype = ids.dtype
-    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+    if not _held_by_pyarrow(ids):
         return ids.is_unique
     column = pa.array(ids.array)
     if len(column) < 2:
