@@ -350,12 +350,18 @@ def resolve_group_column(survey: SurveyData, name: str) -> str:
     """The respondent attribute ``name`` asks to break the scores down by, matched without
     regard to case (``--group-by Department``); SurveyValidationError naming the attributes the
     file has when there is none of that name, or when it holds no value at all."""
-    present = {c: survey.respondents[c] for c in survey.respondents.columns}
-    with_values = [c for c, v in present.items() if v.notna().any() and (v.astype("str").str.strip() != "").any()]
+    respondents = survey.respondents
+
+    def has_values(column) -> bool:
+        values = respondents[column]
+        return bool(values.notna().any() and (values.astype("str").str.strip() != "").any())
+
+    # names first: looking at a column's values costs a pass over every respondent
     wanted = norm_label(name)
-    for column in with_values:
-        if norm_label(str(column)) == wanted:
+    for column in respondents.columns:
+        if norm_label(str(column)) == wanted and has_values(column):
             return column
+    with_values = [c for c in respondents.columns if has_values(c)]
     available = ", ".join(f"'{isolate(c)}'" for c in with_values) or _("none")
     message = _("the file has no column to group by of that name (columns with values: {columns})")
     raise SurveyValidationError([Problem(None, name, message.format(columns=available))])
