@@ -70,6 +70,9 @@ def run_pytest(cwd: Path, args: list[str], env: dict[str, str]) -> tuple[float, 
 def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CXMATURITY_")}
     env.pop("CI", None)  # the quick Hypothesis profile, as a developer runs the tests
+    known = subprocess.run(["git", "cat-file", "-e", f"{FILED_AT}^{{commit}}"], cwd=ROOT, capture_output=True, check=False)
+    if known.returncode != 0:
+        raise SystemExit(f"commit {FILED_AT} is not in this clone's history (a shallow clone?): git fetch --unshallow")
     with tempfile.TemporaryDirectory() as tmp:
         then_tree = Path(tmp) / "filed"
         subprocess.run(["git", "worktree", "add", "--detach", "-q", str(then_tree), FILED_AT], cwd=ROOT, check=True)
@@ -88,9 +91,9 @@ def main() -> None:
         today, today_summary = run_pytest(ROOT, [], env)
 
     kept = len(names & test_names(ROOT / "tests"))
-    print(f"filed suite ({FILED_AT}), one process:      {then:6.1f} s  ({then_summary})")
-    print(f"the same tests today ({kept} of its {len(names)} test functions):  {same:6.1f} s  ({same_summary})")
-    print(f"today's whole non-browser suite:             {today:6.1f} s  ({today_summary})")
+    print(f"the filed suite ({FILED_AT}), one process: {then:6.1f} s  ({then_summary})")
+    print(f"the same tests today ({kept} of its {len(names)} test functions): {same:6.1f} s  ({same_summary})")
+    print(f"today's whole non-browser suite: {today:6.1f} s  ({today_summary})")
     print(f"ratio same tests today / filed suite: {same / then:.2f}  (goal <= 0.5)")
 
 
