@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import ctypes.util
 import datetime as dt
+import importlib.util
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -246,10 +249,6 @@ def report_content(
 def missing_requirements() -> list[str]:
     """What this machine lacks to make the PDF, in words (cheap: nothing heavy is imported), so
     the page can say so before a click instead of failing after it."""
-    import ctypes.util
-    import importlib.util
-    import shutil
-
     missing = [
         f"the Python package {name}" for name in ("weasyprint", "kaleido", "jinja2") if importlib.util.find_spec(name) is None
     ]

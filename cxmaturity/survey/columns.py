@@ -16,7 +16,7 @@ import pandas as pd
 from cxmaturity.errors import Problem
 from cxmaturity.formatting import and_list, grouped
 from cxmaturity.i18n import _, isolate, ngettext
-from cxmaturity.models import MaturityModel
+from cxmaturity.models import MaturityModel, load_models
 from cxmaturity.survey.problems import Stop, clip
 from cxmaturity.survey.table import blank_mask
 from cxmaturity.translations import in_every_language, localised
@@ -276,8 +276,6 @@ def _rank_models(column_texts: list[list[str]], models: dict[str, MaturityModel]
 def choose_model(columns: list[_Column], models, problems: list[Problem]):
     if models is None:
         try:
-            from cxmaturity.models import load_models
-
             models = load_models(skip_invalid=True)
         except Exception as exc:
             raise Stop(

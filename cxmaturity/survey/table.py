@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from cxmaturity.errors import Problem
 from cxmaturity.formatting import digits, grouped
@@ -212,11 +214,6 @@ def _parse_csv_arrow(payload: bytes | memoryview, delimiter: str) -> pd.DataFram
     report a quotation mark left open at the end of the file, and refuses ragged rows; files
     with an odd number of quotation marks or ragged rows go the careful way.
     """
-    try:
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
-    except ImportError:  # pragma: no cover - pyarrow is a dependency
-        return None
     try:
         whole = payload.obj if isinstance(payload, memoryview) else payload
         if whole.count(b'"') % 2:

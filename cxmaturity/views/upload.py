@@ -12,6 +12,7 @@ from cxmaturity.i18n import _
 from cxmaturity.scoring import AssessmentScore, score_assessment
 from cxmaturity.survey import read_survey
 from cxmaturity.survey import template_csv as make_template
+from cxmaturity.survey.questionnaire import questionnaire_xlsx
 
 
 @dataclass
@@ -165,6 +166,4 @@ def template_csv(model_id: str) -> str:
 
 def questionnaire_workbook(model_id: str) -> bytes:
     """The questionnaire to hand out: question texts, the scale as a dropdown, instructions."""
-    from cxmaturity.survey.questionnaire import questionnaire_xlsx
-
     return questionnaire_xlsx(services.model(model_id))
