@@ -28,6 +28,9 @@ from cxmaturity.models import MaturityModel
 # --- 2. benchmark distribution -------------------------------------------------------------
 
 
+LABEL_WRAP = 14  # characters a line of a bar's label: three bars side by side fit a 390 px phone
+
+
 def build_level_distribution_figure(
     model: MaturityModel,
     figures: list[dict],
@@ -56,10 +59,11 @@ def build_level_distribution_figure(
             )
         levels = [int(lv) for lv in fig_dict.get("levels") or []]
         pct = round(value * 100, 6)
-        label = plain_text(
-            fig_dict.get("label")
-            or ", ".join(_("L{number}").format(number=_digits(lv)) for lv in levels)
+        raw_label = fig_dict.get("label") or ", ".join(
+            _("L{number}").format(number=_digits(lv)) for lv in levels
         )
+        # short lines under the bars: on a phone, plotly turns labels that collide on their side
+        label = _wrap(raw_label, LABEL_WRAP)
         display = fig_dict.get("display")
         display_text = plain_text(display) if display else _percent(pct, compact=True)
         is_here = here is None and current_level is not None and current_level in levels
@@ -72,7 +76,7 @@ def build_level_distribution_figure(
         names = ", ".join(
             level_label(model.level(lv)) for lv in levels if 1 <= lv <= len(model.levels)
         )
-        lines = [f"<b>{label}</b>", _("{share} of companies").format(share=display_text)]
+        lines = [f"<b>{plain_text(raw_label)}</b>", _("{share} of companies").format(share=display_text)]
         if names:
             lines.append(_wrap(names, 60) if len(names) > 60 else names)
         if fig_dict.get("source"):

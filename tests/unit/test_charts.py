@@ -370,6 +370,25 @@ def test_distribution_you_are_here_sits_on_the_bar_with_the_current_level():
     ]
 
 
+def test_distribution_labels_wrap_into_short_lines_and_the_hover_keeps_them_whole():
+    """On a phone three bars get about 100 px each: a long label is cut into lines of at most
+    14 characters (plotly would otherwise stand every label on its side)."""
+    figures = [
+        {**GARTNER_FIGURES[0], "label": "Levels 1–3 (Initial, Developing, <Defined>)"},
+        {**GARTNER_FIGURES[1], "label": "Level 4 (Managed)"},
+        GARTNER_FIGURES[2],
+    ]
+    fig = build_level_distribution_figure(gartnerish(), figures, current_level=2, caption=CAPTION)
+    (bar,) = fig.data
+    assert list(bar.x) == [
+        "Levels 1–3<br>(Initial,<br>Developing,<br>&lt;Defined&gt;)",
+        "Level 4<br>(Managed)",
+        "Level 5",
+    ]
+    assert _annotation(fig, "<b>You are here").x == bar.x[0]  # the marker still finds its bar
+    assert bar.hovertext[0].startswith("<b>Levels 1–3 (Initial, Developing, &lt;Defined&gt;)</b><br>")
+
+
 def test_distribution_without_a_level_has_no_marker():
     fig = build_level_distribution_figure(
         gartnerish(), GARTNER_FIGURES, current_level=None, caption=CAPTION
