@@ -143,7 +143,7 @@ def main() -> None:
     print(f"cxmaturity score --group-by department:  {ours:.2f} s (median of {args.repeats})")
     # each of our runs against the baseline run just before it: this machine's speed drifts by a
     # quarter within a minute, and a pair sees the same moment
-    pair_ratio = statistics.median(o / b for o, b in zip(our_times, base_times))
+    pair_ratio = statistics.median(o / b for o, b in zip(our_times, base_times, strict=True))
     print(f"ratio ours / baseline: {pair_ratio:.2f}, the median of {args.repeats} adjacent pairs  (goal <= 1.5)")
     data_peak = peak - code_peak
     print(f"peak memory: {peak / 1e6:.0f} MB in all; {code_peak / 1e6:.0f} MB with ten rows (the interpreter and "
