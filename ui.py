@@ -209,18 +209,23 @@ def _password_sign_in_page() -> None:
 
 PRINT_CSS = """
 <style>
+@page { size: A4 landscape; margin: 10mm; }
 @media print {
   /* paper gets the page, not the app around it: no sidebar, header, toolbar or controls */
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
   [data-testid="stDecoration"], [data-testid="stStatusWidget"], [data-testid="stSidebarCollapsedControl"],
-  [data-testid="stSelectbox"], [data-testid="stButton"], [data-testid="stDownloadButton"],
+  [data-testid="stSelectbox"], [data-testid="stMultiSelect"], [data-testid="stButton"], [data-testid="stDownloadButton"],
   [data-testid="stFileUploader"], [data-testid="stForm"], [data-testid="stRadio"],
   [data-testid="stTextInput"], [data-testid="stDateInput"], [data-testid="stElementToolbar"],
   [data-testid="stPageLink"] { display: none !important; }
   /* the app scrolls inside fixed-height containers: let them grow so every part is printed */
   [data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stMainBlockContainer"], .main, section
     { overflow: visible !important; height: auto !important; position: static !important; }
-  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
+  /* a chart keeps the width it was drawn at (plotly draws in pixels and is not redrawn for
+     paper): a laptop draws the main column about 1,000 px wide, which A4 upright (about 720 px)
+     cut in half. Landscape holds it; the column is kept to the paper's width so a chart redrawn
+     as the sidebar goes (print preview, a PDF export) fits too. */
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 255mm !important; }
   [data-testid="stPlotlyChart"], [data-testid="stMetric"], [data-testid="stExpander"], .stAlert
     { break-inside: avoid; page-break-inside: avoid; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }

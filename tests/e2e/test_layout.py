@@ -104,6 +104,27 @@ def test_the_overview_prints_without_sidebar_or_controls(browser, server, screen
             assert words in main
 
 
+# each chart's drawn width in CSS pixels (plotly draws in pixels; paper does not redraw it)
+CHART_WIDTHS = "() => [...document.querySelectorAll('.js-plotly-plot .main-svg')].map(s => s.getBoundingClientRect().width)"
+
+
+@pytest.mark.parametrize("path", ["", "progress"], ids=["overview", "progress"])
+def test_printed_charts_fit_the_paper_whole(browser, server, path):
+    """Printed from a laptop, every chart fits the page's width (upright A4 cut the radar in half:
+    its charts were drawn 1,000-1,440 px wide against about 720 px of paper). The page asks for
+    landscape A4; the controls that choose what a chart shows are not printed."""
+    with _opened(browser, f"{server.url}/{path}", "laptop", media="print") as page:
+        time.sleep(1)  # charts redrawn for the wider column once the sidebar has gone
+        pdf = pypdf.PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+        box = pdf.pages[0].mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape, in points
+        paper_px = (297 - 2 * 10) / 25.4 * 96  # the page less its 10 mm margins, in CSS pixels
+        widths = page.evaluate(CHART_WIDTHS)
+        assert widths and max(widths) <= paper_px, (widths, paper_px)
+        shown = [c for c in page.get_by_role("combobox").all() if c.is_visible()]
+        assert shown == []  # selectboxes and multiselects alike
+
+
 # the widest column (the text) of each table of long texts on the Models page, and whether its frame scrolls
 TEXT_TABLES = """
 () => ['levels', 'descriptors', 'figures'].map(name => {
